@@ -521,6 +521,9 @@ def _read_capped(resp, limit: int) -> bytes:
     if limit is not None and len(data) > limit:
         resp.close()
         raise APIError("the response body is larger than the limit of %d bytes (max_body_size)" % limit)
+    if resp.length:  # read(amt) returns a short body quietly when the server closes early
+        import http.client
+        raise http.client.IncompleteRead(data, resp.length)
     return data
 
 

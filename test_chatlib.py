@@ -1,0 +1,1104 @@
+"""Tests for chatlib: plain unittest, standard library only, against servers on 127.0.0.1.
+
+Run with:  python -m unittest -v test_chatlib
+"""
+import email.utils
+import gc
+import io
+import json
+import logging
+import os
+import socket
+import ssl
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import unittest
+import warnings
+
+import chatlib
+
+WAIT = 10.0
+
+
+# ---------------------------------------------------------------- a loopback server
+
+class Req:
+    """One request the server received."""
+
+    def __init__(self, method, target, headers, body):
+        self.method = method
+        self.target = target
+        self.path, _, self.query = target.partition("?")
+        self.headers = headers  # lower-case names
+        self.body = body
+
+    def json(self):
+        return json.loads(self.body)
+
+
+class Raw:
+    """Bytes to write as they are.  Items may be bytes, a threading.Event to wait for, or a
+    callable run at that point; `close` ends the connection afterwards, `reset` resets it."""
+
+    def __init__(self, *items, close=True, reset=False):
+        self.items = items
+        self.close = close
+        self.reset = reset
+
+
+def reply(status=200, body=None, headers=None, reason=None):
+    """A complete response with Content-Length; a dict or list body is sent as JSON."""
+    if isinstance(body, (dict, list)):
+        body = json.dumps(body).encode()
+        headers = dict({"Content-Type": "application/json"}, **(headers or {}))
+    elif isinstance(body, str):
+        body = body.encode()
+    body = body or b""
+    head = "HTTP/1.1 %d %s\r\n" % (status, reason or "Status")
+    for k, v in (headers or {}).items():
+        head += "%s: %s\r\n" % (k, v)
+    head += "Content-Length: %d\r\n\r\n" % len(body)
+    return Raw(head.encode("latin-1") + body, close=False)
+
+
+def chunked(pieces):
+    return b"".join(b"%x\r\n%s\r\n" % (len(p), p) for p in pieces if p) + b"0\r\n\r\n"
+
+
+def sse_head(headers=None, chunked_encoding=True):
+    head = "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nx-request-id: req_stream\r\n"
+    for k, v in (headers or {}).items():
+        head += "%s: %s\r\n" % (k, v)
+    if chunked_encoding:
+        head += "Transfer-Encoding: chunked\r\n"
+    else:
+        head += "Connection: close\r\n"
+    return (head + "\r\n").encode()
+
+
+def sse(*events, done=True):
+    """A whole chunked SSE response of JSON events (dicts) or raw event text (str)."""
+    pieces = []
+    for e in events:
+        pieces.append(("data: " + json.dumps(e) + "\n\n").encode() if not isinstance(e, (str, bytes))
+                      else (e.encode() if isinstance(e, str) else e))
+    if done:
+        pieces.append(b"data: [DONE]\n\n")
+    return Raw(sse_head(), chunked(pieces), close=False)
+
+
+def chunk(content=None, index=0, finish=None, **delta):
+    if content is not None:
+        delta["content"] = content
+    return {"id": "chatcmpl-1", "object": "chat.completion.chunk", "created": 1, "model": "m",
+            "choices": [{"index": index, "delta": delta, "logprobs": None, "finish_reason": finish}]}
+
+
+class Server:
+    """A loopback HTTP/1.1 server; `handler(req)` returns a Raw (see reply, sse).  It records
+    the requests and counts the connections it accepted."""
+
+    def __init__(self, handler, tls=None, host="127.0.0.1"):
+        self.handler = handler
+        self.host = host
+        self.requests = []
+        self.connections = 0
+        self.open_connections = 0
+        self.lock = threading.Lock()
+        self.sock = socket.socket()
+        self.sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        self.sock.bind((host, 0))
+        self.sock.listen(64)
+        self.port = self.sock.getsockname()[1]
+        self.tls = tls
+        self.stopped = False
+        self.threads = []
+        self.conns = []
+        t = threading.Thread(target=self._accept, daemon=True)
+        t.start()
+        self.threads.append(t)
+
+    @property
+    def base(self):
+        return "%s://%s:%d/v1" % ("https" if self.tls else "http", self.host, self.port)
+
+    def _accept(self):
+        while not self.stopped:
+            try:
+                conn, _ = self.sock.accept()
+            except OSError:
+                return
+            with self.lock:
+                self.connections += 1
+                self.conns.append(conn)
+            t = threading.Thread(target=self._serve, args=(conn,), daemon=True)
+            t.start()
+
+    def _serve(self, conn):
+        with self.lock:
+            self.open_connections += 1
+        try:
+            if self.tls:
+                try:
+                    conn = self.tls.wrap_socket(conn, server_side=True)
+                except (OSError, ssl.SSLError):
+                    return
+            f = conn.makefile("rb")
+            while True:
+                line = f.readline(65537)
+                if not line:
+                    return
+                method, target, _ = line.decode("latin-1").split(" ", 2)
+                headers = {}
+                while True:
+                    h = f.readline(65537)
+                    if h in (b"\r\n", b"\n", b""):
+                        break
+                    k, _, v = h.decode("latin-1").partition(":")
+                    headers[k.strip().lower()] = v.strip()
+                body = f.read(int(headers.get("content-length", "0")))
+                req = Req(method, target, headers, body)
+                with self.lock:
+                    self.requests.append(req)
+                out = self.handler(req)
+                for item in out.items:
+                    if isinstance(item, threading.Event):
+                        if not item.wait(WAIT):
+                            return
+                    elif callable(item):
+                        item()
+                    else:
+                        conn.sendall(item)
+                if out.reset:
+                    conn.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, b"\x01\x00\x00\x00\x00\x00\x00\x00")
+                    return
+                if out.close:
+                    return
+        except OSError:
+            return
+        finally:
+            try:
+                conn.close()
+            except OSError:
+                pass
+            with self.lock:
+                self.open_connections -= 1
+
+    def close(self):
+        self.stopped = True
+        self.sock.close()
+        with self.lock:
+            for c in self.conns:
+                try:
+                    c.shutdown(socket.SHUT_RDWR)
+                except OSError:
+                    pass
+                c.close()
+
+
+class FakeClock:
+    """An injectable clock and sleep: sleeping moves the clock, nothing waits."""
+
+    def __init__(self):
+        self.now = 1000.0
+        self.sleeps = []
+
+    def clock(self):
+        return self.now
+
+    def sleep(self, seconds):
+        self.sleeps.append(seconds)
+        self.now += seconds
+
+
+class ServerTest(unittest.TestCase):
+    """Starts a server per test from `self.handle`; makes clients that use it."""
+
+    def setUp(self):
+        self.clock = FakeClock()
+        self.responses = []  # what handle() answers, in order, when a test fills it
+        self.server = Server(self.handle)
+        self.addCleanup(self.server.close)
+
+    def handle(self, req):
+        if self.responses:
+            r = self.responses.pop(0)
+            return r(req) if callable(r) else r
+        return reply(200, {"ok": True, "path": req.path})
+
+    def client(self, key="sk-test-key-123456", server=None, **kw):
+        kw.setdefault("proxy", False)
+        kw.setdefault("retry", chatlib.RetryPolicy(sleep=self.clock.sleep, clock=self.clock.clock,
+                                                   random=lambda: 0.0))
+        cfg = chatlib.OpenAIConfig(api_key=key, api_base=(server or self.server).base)
+        c = chatlib.Client(cfg, **kw)
+        self.addCleanup(c.close)
+        return c
+
+    def chat(self, **kw):
+        return self.client(**kw).chat()
+
+    @property
+    def last(self):
+        return self.server.requests[-1]
+
+
+REQ = {"model": "gpt-4o-mini", "messages": [{"role": "user", "content": "Hi"}]}
+SREQ = dict(REQ, stream=True)
+COMPLETION = {
+    "id": "chatcmpl-1", "object": "chat.completion", "created": 1700000000, "model": "gpt-4o-mini",
+    "choices": [{"index": 0, "message": {"role": "assistant", "content": "Hello!", "refusal": None,
+                                         "annotations": []},
+                 "logprobs": None, "finish_reason": "stop"}],
+    "usage": {"prompt_tokens": 5, "completion_tokens": 2, "total_tokens": 7},
+}
+
+
+# ---------------------------------------------------------------- configuration
+
+class ConfigTest(unittest.TestCase):
+    def setUp(self):
+        self.env = dict(os.environ)
+        for k in ("OPENAI_API_KEY", "OPENAI_BASE_URL", "OPENAI_ORG_ID", "OPENAI_PROJECT_ID",
+                  "AZURE_OPENAI_ENDPOINT", "AZURE_OPENAI_API_KEY", "OPENAI_API_VERSION"):
+            os.environ.pop(k, None)
+
+    def tearDown(self):
+        os.environ.clear()
+        os.environ.update(self.env)
+
+    def test_defaults_and_environment(self):
+        c = chatlib.OpenAIConfig()
+        self.assertEqual(c.url("/chat/completions"), "https://api.openai.com/v1/chat/completions")
+        self.assertNotIn("Authorization", c.headers())
+        os.environ.update(OPENAI_API_KEY="sk-env", OPENAI_BASE_URL="http://localhost:8000/v1/",
+                          OPENAI_ORG_ID="org-1", OPENAI_PROJECT_ID="proj-1")
+        c = chatlib.OpenAIConfig()
+        self.assertEqual(c.url("/x"), "http://localhost:8000/v1/x")
+        self.assertEqual(c.headers(), {"Authorization": "Bearer sk-env", "OpenAI-Organization": "org-1",
+                                       "OpenAI-Project": "proj-1"})
+        c = chatlib.OpenAIConfig(api_key="sk-arg", api_base="http://h/v1", headers={"X-A": "b"})
+        self.assertEqual(c.headers()["Authorization"], "Bearer sk-arg")
+        self.assertEqual(c.headers()["X-A"], "b")
+
+    def test_empty_key_sends_no_authorization(self):
+        c = chatlib.OpenAIConfig(api_key="", api_base="http://h")
+        self.assertNotIn("Authorization", c.headers())
+
+    def test_bad_urls(self):
+        for url in ("file:///etc/passwd", "ftp://h/v1", "data:text/plain,x", "http://", "localhost:8000",
+                    "http://h/v1\r\nX: y", "http://user:pw@h/v1", "http://h:99999/v1", "http://h/v1?x=1"):
+            with self.assertRaises(chatlib.InvalidArgumentError, msg=url) as cm:
+                chatlib.OpenAIConfig(api_key="k", api_base=url)
+            self.assertIn("api_base", str(cm.exception))
+
+    def test_bad_headers(self):
+        with self.assertRaises(chatlib.InvalidArgumentError) as cm:
+            chatlib.OpenAIConfig(api_key="sk-secret\r\nX-Evil: 1", api_base="http://h")
+        self.assertNotIn("sk-secret", str(cm.exception))
+        with self.assertRaises(chatlib.InvalidArgumentError):
+            chatlib.OpenAIConfig(api_base="http://h", headers={"X-A": "b\nc"})
+        with self.assertRaises(chatlib.InvalidArgumentError):
+            chatlib.OpenAIConfig(api_base="http://h", headers={"Bad Name": "v"})
+        with self.assertRaises(chatlib.InvalidArgumentError):
+            chatlib.OpenAIConfig(api_base="http://h", org_id="o\r\n")
+
+    def test_repr_hides_key(self):
+        c = chatlib.OpenAIConfig(api_key="sk-very-secret", api_base="http://h")
+        self.assertNotIn("sk-very-secret", repr(c))
+        self.assertNotIn("sk-very-secret", repr(chatlib.Client(c)))
+
+    def test_azure(self):
+        with self.assertRaises(chatlib.InvalidArgumentError):
+            chatlib.AzureConfig(api_base="https://r.openai.azure.com", api_version="2024-10-21")
+        with self.assertRaises(chatlib.InvalidArgumentError):
+            chatlib.AzureConfig(api_base="https://r.openai.azure.com", deployment_id="d")
+        with self.assertRaises(chatlib.InvalidArgumentError):
+            chatlib.AzureConfig(deployment_id="d", api_version="v")
+        os.environ.update(AZURE_OPENAI_ENDPOINT="https://r.openai.azure.com/", AZURE_OPENAI_API_KEY="az-key",
+                          OPENAI_API_VERSION="2024-10-21")
+        c = chatlib.AzureConfig(deployment_id="gpt 4o")
+        self.assertEqual(c.url("/chat/completions"),
+                         "https://r.openai.azure.com/openai/deployments/gpt%204o/chat/completions")
+        self.assertEqual(c.query(), {"api-version": "2024-10-21"})
+        self.assertEqual(c.headers(), {"api-key": "az-key"})
+        calls = []
+        c = chatlib.AzureConfig(api_key="", deployment_id="d", token_provider=lambda: calls.append(1) or "tok-%d" % len(calls))
+        self.assertEqual(c.headers(), {"Authorization": "Bearer tok-1"})
+        self.assertEqual(c.headers(), {"Authorization": "Bearer tok-2"})
+        with self.assertRaises(chatlib.InvalidArgumentError):
+            chatlib.AzureConfig(deployment_id="d", api_key="k", token_provider=lambda: "t")
+        with self.assertRaises(chatlib.InvalidArgumentError):
+            chatlib.AzureConfig(api_base="ftp://x", deployment_id="d", api_version="v")
+
+    def test_client_arguments(self):
+        cfg = chatlib.OpenAIConfig(api_key="k", api_base="http://h")
+        for kw in ({"timeout": 0}, {"timeout": -1}, {"timeout": "5"}, {"max_retries": -1}, {"max_retries": 1.5},
+                   {"deadline": 0}, {"proxy": "socks5://h"}, {"max_body_size": 0}, {"pool_size": -1},
+                   {"ssl_context": "x"}, {"max_retries": 1, "retry": chatlib.RetryPolicy()}):
+            with self.assertRaises(chatlib.InvalidArgumentError, msg=kw):
+                chatlib.Client(cfg, **kw)
+        with self.assertRaises(chatlib.InvalidArgumentError):
+            chatlib.Client(object())
+        with self.assertRaises(chatlib.InvalidArgumentError):
+            chatlib.Chat("not a client")
+
+
+class CustomConfig:
+    """A provider with its own rules: the config interface is all chatlib needs."""
+
+    def __init__(self, base):
+        self.base = base
+
+    def url(self, path):
+        return self.base + "/custom" + path
+
+    def headers(self):
+        return {"X-Custom-Key": "ck"}
+
+    def query(self):
+        return {"tenant": "t1"}
+
+
+# ---------------------------------------------------------------- requests and endpoints
+
+class EndpointTest(ServerTest):
+    def test_create_sends_what_the_api_expects(self):
+        self.responses.append(reply(200, COMPLETION, {"x-request-id": "req_abc"}))
+        out = self.chat().create_byot(dict(REQ, vendor_field={"a": 1}))
+        self.assertEqual(out, COMPLETION)
+        r = self.last
+        self.assertEqual((r.method, r.path), ("POST", "/v1/chat/completions"))
+        self.assertEqual(r.json(), dict(REQ, vendor_field={"a": 1}))
+        self.assertEqual(r.headers["authorization"], "Bearer sk-test-key-123456")
+        self.assertEqual(r.headers["content-type"], "application/json")
+        self.assertEqual(r.headers["accept"], "application/json")
+        self.assertEqual(r.headers["accept-encoding"], "identity")
+        self.assertTrue(r.headers["user-agent"].startswith("chatlib/%s Python/" % chatlib.__version__))
+        self.assertNotIn("openai-organization", r.headers)
+
+    def test_no_key_no_authorization_header(self):
+        self.chat(key="").create_byot(REQ)
+        self.assertNotIn("authorization", self.last.headers)
+
+    def test_unknown_fields_pass_through(self):
+        body = dict(COMPLETION, provider="x", choices=[dict(COMPLETION["choices"][0], native_finish_reason="eos")])
+        self.responses.append(reply(200, body))
+        self.assertEqual(self.chat().create_byot(REQ), body)
+
+    def test_stream_flag_rules(self):
+        chat = self.chat()
+        with self.assertRaises(chatlib.InvalidArgumentError):
+            chat.create_byot(SREQ)
+        with self.assertRaises(chatlib.InvalidArgumentError):
+            chat.create_stream_byot(REQ)
+        with self.assertRaises(chatlib.InvalidArgumentError):
+            chat.create_stream_byot(dict(REQ, stream=False))
+        with self.assertRaises(chatlib.InvalidArgumentError):
+            chat.create_byot("not a dict")
+        with self.assertRaises(chatlib.InvalidArgumentError) as cm:
+            chat.create_byot(dict(REQ, temperature=float("nan")))
+        self.assertIn("JSON", str(cm.exception))
+        with self.assertRaises(chatlib.InvalidArgumentError):
+            chat.create_byot(dict(REQ, x=object()))
+        self.assertEqual(self.server.requests, [])
+
+    def test_list_retrieve_update_delete_messages(self):
+        chat = self.chat()
+        chat.list_byot({"limit": 10, "order": "desc", "model": "gpt-4o", "after": "c1",
+                        "metadata": {"user": "u 1", "k": "v"}})
+        r = self.last
+        self.assertEqual((r.method, r.path), ("GET", "/v1/chat/completions"))
+        from urllib.parse import parse_qsl
+        self.assertEqual(parse_qsl(r.query), [("limit", "10"), ("order", "desc"), ("model", "gpt-4o"),
+                                              ("after", "c1"), ("metadata[user]", "u 1"), ("metadata[k]", "v")])
+        chat.list_byot()
+        self.assertEqual(self.last.target, "/v1/chat/completions")
+        chat.retrieve_byot("chatcmpl-123")
+        self.assertEqual((self.last.method, self.last.path), ("GET", "/v1/chat/completions/chatcmpl-123"))
+        chat.update_byot("chatcmpl-123", {"metadata": {"k": "v"}})
+        self.assertEqual((self.last.method, self.last.path), ("POST", "/v1/chat/completions/chatcmpl-123"))
+        self.assertEqual(self.last.json(), {"metadata": {"k": "v"}})
+        chat.delete_byot("chatcmpl-123")
+        self.assertEqual((self.last.method, self.last.path), ("DELETE", "/v1/chat/completions/chatcmpl-123"))
+        chat.messages_byot("chatcmpl-123", {"limit": 20, "after": "m1", "order": "asc"})
+        self.assertEqual(self.last.path, "/v1/chat/completions/chatcmpl-123/messages")
+        self.assertEqual(parse_qsl(self.last.query), [("limit", "20"), ("after", "m1"), ("order", "asc")])
+
+    def test_query_validation(self):
+        chat = self.chat()
+        for q in ({"limit": 0}, {"limit": "10"}, {"limit": True}, {"order": "up"}, {"colour": "red"},
+                  {"metadata": "k=v"}, {"metadata": {"k": 1}}, {"model": 5}, [("limit", 1)]):
+            with self.assertRaises(chatlib.InvalidArgumentError, msg=q):
+                chat.list_byot(q)
+        with self.assertRaises(chatlib.InvalidArgumentError):
+            chat.messages_byot("c1", {"model": "x"})
+        self.assertEqual(self.server.requests, [])
+
+    def test_completion_id_is_one_segment(self):
+        chat = self.chat()
+        for cid, path in (("../x", "/v1/chat/completions/..%2Fx"), ("a/b", "/v1/chat/completions/a%2Fb"),
+                          ("a?b", "/v1/chat/completions/a%3Fb"), ("a#b", "/v1/chat/completions/a%23b"),
+                          ("a b%", "/v1/chat/completions/a%20b%25")):
+            chat.retrieve_byot(cid)
+            self.assertEqual(self.last.target, path)
+        for bad in ("", None, 5, ".", ".."):
+            with self.assertRaises(chatlib.InvalidArgumentError, msg=bad):
+                chat.retrieve_byot(bad)
+            with self.assertRaises(chatlib.InvalidArgumentError):
+                chat.delete_byot(bad)
+
+    def test_extra_headers_query_and_timeout(self):
+        chat = self.chat()
+        chat.create_byot(REQ, extra_headers={"X-Trace": "t1", "user-agent": "mine", "Authorization": None},
+                         extra_query={"debug": True, "n": 2}, timeout=5)
+        r = self.last
+        self.assertEqual(r.headers["x-trace"], "t1")
+        self.assertEqual(r.headers["user-agent"], "mine")
+        self.assertNotIn("authorization", r.headers)
+        self.assertEqual(r.query, "debug=true&n=2")
+        for bad in ({"extra_headers": {"X": "a\r\nb"}}, {"extra_headers": "x"}, {"extra_query": "x"},
+                    {"extra_query": {"a": [1]}}, {"timeout": 0}, {"deadline": -1}):
+            with self.assertRaises(chatlib.InvalidArgumentError, msg=bad):
+                chat.create_byot(REQ, **bad)
+
+    def test_custom_config_and_azure(self):
+        c = chatlib.Client(CustomConfig(self.server.base), proxy=False)
+        c.chat().create_byot(REQ)
+        self.assertEqual(self.last.target, "/v1/custom/chat/completions?tenant=t1")
+        self.assertEqual(self.last.headers["x-custom-key"], "ck")
+        tokens = iter(["tok-a", "tok-b"])
+        az = chatlib.AzureConfig(api_base="http://127.0.0.1:%d" % self.server.port, deployment_id="dep",
+                                 api_version="2024-10-21", token_provider=lambda: next(tokens))
+        self.responses.append(reply(500, {"error": {"message": "busy"}}))
+        chatlib.Client(az, proxy=False, retry=chatlib.RetryPolicy(sleep=self.clock.sleep)).chat().create_byot(REQ)
+        a, b = self.server.requests[-2:]
+        self.assertEqual(a.target, "/openai/deployments/dep/chat/completions?api-version=2024-10-21")
+        self.assertEqual((a.headers["authorization"], b.headers["authorization"]), ("Bearer tok-a", "Bearer tok-b"))
+        az = chatlib.AzureConfig(api_base="http://127.0.0.1:%d" % self.server.port, deployment_id="dep",
+                                 api_version="v1", api_key="azk")
+        chatlib.Client(az, proxy=False).chat().list_byot({"limit": 1})
+        self.assertEqual(self.last.target, "/openai/deployments/dep/chat/completions?api-version=v1&limit=1")
+        self.assertEqual(self.last.headers["api-key"], "azk")
+        self.assertNotIn("authorization", self.last.headers)
+
+    def test_token_provider_errors_are_not_retried(self):
+        calls = []
+
+        def provider():
+            calls.append(1)
+            raise KeyError("vault down")
+        az = chatlib.AzureConfig(api_base=self.server.base, deployment_id="d", api_version="v",
+                                 token_provider=provider)
+        with self.assertRaises(KeyError):
+            chatlib.Client(az, proxy=False).chat().create_byot(REQ)
+        self.assertEqual(len(calls), 1)
+        self.assertEqual(self.server.requests, [])
+
+    def test_with_response_metadata(self):
+        self.responses.append(reply(200, COMPLETION, {"x-request-id": "req_42", "openai-processing-ms": "12"}))
+        r = self.chat().with_response.create_byot(REQ)
+        self.assertEqual(r.data, COMPLETION)
+        self.assertEqual((r.status_code, r.request_id), (200, "req_42"))
+        self.assertEqual(r.headers["openai-processing-ms"], "12")
+        self.assertEqual(r.info.retries, 0)
+        self.responses.append(sse(chunk("a")))
+        s = self.chat().create_stream_byot(SREQ)
+        self.assertEqual((s.response.status_code, s.response.request_id), (200, "req_stream"))
+        s.close()
+
+    def test_non_json_success_body(self):
+        self.responses.append(reply(200, "<html>proxy page</html>", {"Content-Type": "text/html"}))
+        with self.assertRaises(chatlib.JSONDeserializeError) as cm:
+            self.chat().create_byot(REQ)
+        self.assertEqual(cm.exception.text, "<html>proxy page</html>")
+
+    def test_compressed_body_is_an_error(self):
+        self.responses.append(reply(200, b"\x1f\x8b garbage", {"Content-Encoding": "gzip"}))
+        with self.assertRaises(chatlib.APIError) as cm:
+            self.chat().create_byot(REQ)
+        self.assertIn("gzip", str(cm.exception))
+
+
+# ---------------------------------------------------------------- errors
+
+class ErrorTest(ServerTest):
+    def err(self, status, body, headers=None, **kw):
+        self.responses.append(reply(status, body, dict({"x-request-id": "req_err"}, **(headers or {}))))
+        with self.assertRaises(chatlib.APIStatusError) as cm:
+            self.chat(max_retries=0, retry=None, **kw).create_byot(REQ)
+        return cm.exception
+
+    def test_classes_by_status(self):
+        for status, cls in ((400, chatlib.BadRequestError), (401, chatlib.AuthenticationError),
+                            (403, chatlib.PermissionDeniedError), (404, chatlib.NotFoundError),
+                            (409, chatlib.ConflictError), (422, chatlib.UnprocessableEntityError),
+                            (429, chatlib.RateLimitError), (500, chatlib.InternalServerError),
+                            (503, chatlib.InternalServerError), (418, chatlib.APIStatusError)):
+            e = self.err(status, {"error": {"message": "m%d" % status, "type": "t", "param": "p", "code": "c"}})
+            self.assertIs(type(e), cls)
+            self.assertEqual((e.status_code, e.message, e.type, e.param, e.code, e.request_id),
+                             (status, "m%d" % status, "t", "p", "c", "req_err"))
+            self.assertIsInstance(e, chatlib.APIError)
+            self.assertIsInstance(e, chatlib.OpenAIError)
+
+    def test_str_is_one_readable_line(self):
+        e = self.err(429, {"error": {"message": "Rate limit\nreached", "type": "requests", "code": "rate_limit_exceeded"}})
+        self.assertEqual(str(e), "429 RateLimitError: Rate limit reached (type=requests, code=rate_limit_exceeded, "
+                                 "request_id=req_err)")
+
+    def test_non_json_and_empty_bodies(self):
+        e = self.err(502, "<html><body>Bad Gateway</body></html>", {"Content-Type": "text/html"})
+        self.assertIs(type(e), chatlib.InternalServerError)
+        self.assertEqual(e.body, "<html><body>Bad Gateway</body></html>")
+        self.assertIn("Bad Gateway", str(e))
+        e = self.err(401, "")
+        self.assertIs(type(e), chatlib.AuthenticationError)
+        self.assertIn("empty body", str(e))
+        e = self.err(400, {"error": "plain string error"})
+        self.assertEqual(e.message, "plain string error")
+        e = self.err(400, {"detail": "vLLM style"})
+        self.assertEqual(e.body, {"detail": "vLLM style"})
+        self.assertIn("vLLM style", str(e))
+
+    def test_error_never_shows_the_key(self):
+        key = "sk-test-key-123456"
+        e = self.err(401, {"error": {"message": "Incorrect API key provided: %s." % key}})
+        self.assertNotIn(key, str(e))
+        self.assertNotIn(key, repr(e.body))
+        self.assertIn("***", str(e))
+
+    def test_invalid_argument_is_a_value_error(self):
+        self.assertTrue(issubclass(chatlib.InvalidArgumentError, ValueError))
+        self.assertTrue(issubclass(chatlib.APITimeoutError, chatlib.APIConnectionError))
+        self.assertTrue(issubclass(chatlib.StreamError, chatlib.APIError))
+        self.assertTrue(issubclass(chatlib.JSONDeserializeError, chatlib.OpenAIError))
+
+    def test_connection_refused(self):
+        s = socket.socket()
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+        s.close()
+        c = chatlib.Client(chatlib.OpenAIConfig(api_key="k", api_base="http://127.0.0.1:%d/v1" % port),
+                           proxy=False, max_retries=0)
+        with self.assertRaises(chatlib.APIConnectionError) as cm:
+            c.chat().create_byot(REQ)
+        self.assertNotIsInstance(cm.exception, chatlib.APITimeoutError)
+        self.assertIn("127.0.0.1:%d" % port, str(cm.exception))
+
+
+# ---------------------------------------------------------------- retries
+
+class RetryTest(ServerTest):
+    def test_retries_on_5xx_then_succeeds(self):
+        self.responses += [reply(500, {"error": {"message": "a"}}), reply(503, "busy"), reply(200, COMPLETION)]
+        r = self.chat().with_response.create_byot(REQ)
+        self.assertEqual(r.data, COMPLETION)
+        self.assertEqual(r.info.retries, 2)
+        self.assertEqual(len(self.server.requests), 3)
+        self.assertEqual(self.clock.sleeps, [0.5, 1.0])
+
+    def test_gives_up_after_max_retries(self):
+        self.responses += [reply(500, "x")] * 5
+        with self.assertRaises(chatlib.InternalServerError):
+            self.chat().create_byot(REQ)
+        self.assertEqual(len(self.server.requests), 3)
+
+    def test_retryable_statuses(self):
+        for status, retried in ((408, True), (409, True), (429, True), (500, True), (599, True), (400, False),
+                                (401, False), (403, False), (404, False), (422, False)):
+            self.server.requests.clear()
+            self.responses[:] = [reply(status, "x"), reply(200, COMPLETION)]
+            try:
+                self.chat().create_byot(REQ)
+                ok = True
+            except chatlib.APIStatusError:
+                ok = False
+            self.assertEqual(ok, retried, status)
+            self.assertEqual(len(self.server.requests), 2 if retried else 1, status)
+
+    def test_insufficient_quota_is_not_retried(self):
+        self.responses += [reply(429, {"error": {"message": "quota", "type": "insufficient_quota",
+                                                 "code": "insufficient_quota"}})]
+        with self.assertRaises(chatlib.RateLimitError) as cm:
+            self.chat().create_byot(REQ)
+        self.assertEqual(cm.exception.code, "insufficient_quota")
+        self.assertEqual(len(self.server.requests), 1)
+
+    def test_x_should_retry_overrides(self):
+        self.responses += [reply(400, "x", {"x-should-retry": "true"}), reply(200, COMPLETION)]
+        self.chat().create_byot(REQ)
+        self.assertEqual(len(self.server.requests), 2)
+        self.server.requests.clear()
+        self.responses += [reply(500, "x", {"x-should-retry": "false"})]
+        with self.assertRaises(chatlib.InternalServerError):
+            self.chat().create_byot(REQ)
+        self.assertEqual(len(self.server.requests), 1)
+
+    def test_retry_after_forms(self):
+        date = email.utils.formatdate(time.time() + 30, usegmt=True)
+        for headers, expected in (({"retry-after-ms": "1500"}, 1.5), ({"Retry-After": "7"}, 7.0),
+                                  ({"Retry-After": "0.25"}, 0.25), ({"Retry-After": date}, 30.0),
+                                  ({"Retry-After": "soon"}, 0.5)):
+            self.clock.sleeps.clear()
+            self.responses[:] = [reply(429, "x", headers), reply(200, COMPLETION)]
+            self.chat().create_byot(REQ)
+            self.assertEqual(len(self.clock.sleeps), 1)
+            self.assertAlmostEqual(self.clock.sleeps[0], expected, delta=2.0 if "GMT" in str(headers) else 0.001)
+
+    def test_long_retry_after_raises_at_once(self):
+        self.responses += [reply(429, {"error": {"message": "slow down"}}, {"Retry-After": "120"})]
+        with self.assertRaises(chatlib.RateLimitError):
+            self.chat().create_byot(REQ)
+        self.assertEqual(self.clock.sleeps, [])
+        self.assertEqual(len(self.server.requests), 1)
+
+    def test_backoff_grows_and_is_capped_with_jitter(self):
+        p = chatlib.RetryPolicy(max_retries=8, random=lambda: 1.0)
+        self.assertEqual([p.delay(i, {}) for i in range(6)], [0.375, 0.75, 1.5, 3.0, 6.0, 6.0])
+        p = chatlib.RetryPolicy(random=lambda: 0.0, initial_delay=1, max_delay=3)
+        self.assertEqual([p.delay(i, {}) for i in range(4)], [1.0, 2.0, 3.0, 3.0])
+        p = chatlib.RetryPolicy()  # the real random source stays inside its bounds
+        for i in range(50):
+            self.assertTrue(0.375 <= p.delay(0, {}) <= 0.5)
+
+    def test_no_retries(self):
+        self.responses += [reply(500, "x"), reply(200, COMPLETION)]
+        with self.assertRaises(chatlib.InternalServerError):
+            self.chat(retry=chatlib.RetryPolicy(max_retries=0, sleep=self.clock.sleep)).create_byot(REQ)
+        self.assertEqual(len(self.server.requests), 1)
+
+    def test_connection_failures_are_retried(self):
+        self.responses += [Raw(reset=True), Raw(b"HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\n{", close=True),
+                           reply(200, COMPLETION)]
+        self.assertEqual(self.chat().create_byot(REQ), COMPLETION)
+        self.assertEqual(len(self.server.requests), 3)
+        self.assertEqual(len(self.clock.sleeps), 2)
+
+    def test_timeouts_are_retried_and_raise_api_timeout(self):
+        gate = threading.Event()
+        self.addCleanup(gate.set)
+        self.responses += [Raw(gate)] * 3
+        with self.assertRaises(chatlib.APITimeoutError) as cm:
+            self.chat(timeout=0.2).create_byot(REQ)
+        self.assertIn("timeout", str(cm.exception))
+        self.assertEqual(len(self.server.requests), 3)
+
+    def test_user_exceptions_are_not_retried(self):
+        class Boom(Exception):
+            pass
+
+        def sleep(_):
+            raise Boom()
+        self.responses += [reply(500, "x"), reply(200, COMPLETION)]
+        with self.assertRaises(Boom):
+            self.chat(retry=chatlib.RetryPolicy(sleep=sleep)).create_byot(REQ)
+        self.assertEqual(len(self.server.requests), 1)
+
+    def test_deadline_stops_retries(self):
+        self.responses += [reply(500, "x", {"Retry-After": "5"})] * 5
+        with self.assertRaises(chatlib.InternalServerError):
+            self.chat(deadline=8).create_byot(REQ)
+        self.assertEqual(len(self.server.requests), 2)  # 5 s, then another 5 s would pass the deadline
+        self.assertEqual(self.clock.sleeps, [5.0])
+
+
+# ---------------------------------------------------------------- redirects
+
+class RedirectTest(ServerTest):
+    def setUp(self):
+        super().setUp()
+        self.other = Server(lambda req: reply(200, {"other": True, "auth": req.headers.get("authorization"),
+                                                     "method": req.method, "body": req.body.decode()}))
+        self.addCleanup(self.other.close)
+
+    def test_307_and_308_keep_method_and_body(self):
+        for code in (307, 308):
+            self.responses[:] = [reply(code, "", {"Location": "/v1/moved"}), reply(200, COMPLETION)]
+            self.assertEqual(self.chat().create_byot(REQ), COMPLETION)
+            moved = self.last
+            self.assertEqual((moved.method, moved.path), ("POST", "/v1/moved"))
+            self.assertEqual(moved.json(), REQ)
+            self.assertEqual(moved.headers["authorization"], "Bearer sk-test-key-123456")
+
+    def test_credentials_never_go_to_another_origin(self):
+        self.responses.append(reply(307, "", {"Location": self.other.base + "/chat/completions"}))
+        out = self.chat().create_byot(REQ)
+        self.assertTrue(out["other"])
+        self.assertIsNone(out["auth"])
+        self.assertEqual(json.loads(out["body"]), REQ)
+        self.responses.append(reply(302, "", {"Location": self.other.base + "/x"}))
+        out = self.chat().retrieve_byot("c1")
+        self.assertEqual((out["method"], out["auth"]), ("GET", None))
+
+    def test_post_to_get_rewrite_is_refused(self):
+        for code in (301, 302, 303):
+            self.responses[:] = [reply(code, "moved", {"Location": "/v1/elsewhere"})]
+            with self.assertRaises(chatlib.APIStatusError) as cm:
+                self.chat().create_byot(REQ)
+            self.assertEqual(cm.exception.status_code, code)
+            self.assertIn("GET", str(cm.exception))
+
+    def test_get_redirects_are_followed(self):
+        self.responses += [reply(301, "", {"Location": "/v1/new-place"}), reply(200, {"id": "c1"})]
+        self.assertEqual(self.chat().retrieve_byot("c1"), {"id": "c1"})
+        self.assertEqual(self.last.path, "/v1/new-place")
+
+    def test_bad_redirects(self):
+        for location in ("file:///etc/passwd", "ftp://127.0.0.1/x", ""):
+            self.responses[:] = [reply(307, "", {"Location": location} if location else {})]
+            with self.assertRaises(chatlib.APIStatusError):
+                self.chat().create_byot(REQ)
+        self.responses[:] = [reply(307, "", {"Location": "/v1/loop"})] * 20
+        with self.assertRaises(chatlib.APIStatusError) as cm:
+            self.chat().create_byot(REQ)
+        self.assertIn("redirects", str(cm.exception))
+
+    def test_https_to_http_is_never_followed(self):
+        tls = TLSFixture()
+        self.addCleanup(tls.close)
+        tls.responses.append(reply(307, "", {"Location": self.other.base + "/x"}))
+        c = chatlib.Client(chatlib.OpenAIConfig(api_key="k", api_base=tls.server.base), proxy=False,
+                           ssl_context=tls.client_context, max_retries=0)
+        with self.assertRaises(chatlib.APIStatusError) as cm:
+            c.chat().create_byot(REQ)
+        self.assertIn("https to plain http", str(cm.exception))
+        self.assertEqual(self.other.requests, [])
+
+
+# ---------------------------------------------------------------- TLS
+
+# A test CA and a certificate it signed for 127.0.0.1 and localhost, valid until 2126; made for these
+# tests alone with openssl (P-256 keys).  The key protects nothing.
+TEST_CA = """-----BEGIN CERTIFICATE-----
+MIIBezCCASCgAwIBAgIUWS9Nn/YwkAIJc38SOYOF8RyjkQIwCgYIKoZIzj0EAwIw
+GjEYMBYGA1UEAwwPY2hhdGxpYiB0ZXN0IENBMCAXDTI2MTEyNjIwMTQyMloYDzIx
+MjYxMTAyMjAxNDIyWjAaMRgwFgYDVQQDDA9jaGF0bGliIHRlc3QgQ0EwWTATBgcq
+hkjOPQIBBggqhkjOPQMBBwNCAASDan1Yrw7XOtUW5nxA5AccFCK4WFf3ebbDMpQS
+sCAJJtS2jvqdXxYXAGk2A31singewsL7Rq5Zp8CJY3KxIJlAo0IwQDAPBgNVHRMB
+Af8EBTADAQH/MA4GA1UdDwEB/wQEAwIBBjAdBgNVHQ4EFgQUa3g1V6QiJ1sxgN1P
+SJXJXkhB0BcwCgYIKoZIzj0EAwIDSQAwRgIhAKzSyecW8IziuY26jPSWzS/6BldB
+zyTmZj7hHerkwctYAiEAismPit2MkT8mL3uNJkI7a4h7pJRqDE46wHJzPpmBBaQ=
+-----END CERTIFICATE-----
+"""
+TEST_CERT = """-----BEGIN CERTIFICATE-----
+MIIBxTCCAWugAwIBAgIUe4rtftAZV8lyQmynSvp/y3N9ebQwCgYIKoZIzj0EAwIw
+GjEYMBYGA1UEAwwPY2hhdGxpYiB0ZXN0IENBMCAXDTI2MTEyNjIwMTQyMloYDzIx
+MjYxMTAyMjAxNDIyWjAUMRIwEAYDVQQDDAlsb2NhbGhvc3QwWTATBgcqhkjOPQIB
+BggqhkjOPQMBBwNCAAQXkW3a86wgMrQYZd4rHHmxgmVrktDhvbLzrhKAL6D4pIYv
+pAQBHY3Htr0IUWNg3p29elr5wYXvflL8XuxLltEFo4GSMIGPMAwGA1UdEwEB/wQC
+MAAwDgYDVR0PAQH/BAQDAgWgMBMGA1UdJQQMMAoGCCsGAQUFBwMBMBoGA1UdEQQT
+MBGHBH8AAAGCCWxvY2FsaG9zdDAdBgNVHQ4EFgQUW61Uvo+pzUDKb0hnSY3L9eOn
+P/8wHwYDVR0jBBgwFoAUa3g1V6QiJ1sxgN1PSJXJXkhB0BcwCgYIKoZIzj0EAwID
+SAAwRQIgdMhK4IWjEvdHNIXaVJHOF77zNewa0IvACWB5oY4EeD8CIQCqJwT78CsJ
+T6MpBiJ7OQvi4Sg2C5vMiQR9Evq+86oiPg==
+-----END CERTIFICATE-----
+"""
+TEST_KEY = """-----BEGIN PRIVATE KEY-----
+MIGHAgEAMBMGByqGSM49AgEGCCqGSM49AwEHBG0wawIBAQQgdhHDXubtbMJDxNH6
+1aFOu4JMU582No/HAsYaBRhfhhahRANCAAQXkW3a86wgMrQYZd4rHHmxgmVrktDh
+vbLzrhKAL6D4pIYvpAQBHY3Htr0IUWNg3p29elr5wYXvflL8XuxLltEF
+-----END PRIVATE KEY-----
+"""
+
+
+class TLSFixture:
+    """An HTTPS loopback server with the test certificate, and a client context that trusts it."""
+
+    def __init__(self, handler=None, host="127.0.0.1"):
+        self.responses = []
+        self.dir = tempfile.mkdtemp()
+        cert, key = os.path.join(self.dir, "cert.pem"), os.path.join(self.dir, "key.pem")
+        with open(cert, "w") as f:
+            f.write(TEST_CERT)
+        with open(key, "w") as f:
+            f.write(TEST_KEY)
+        server_ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        server_ctx.load_cert_chain(cert, key)
+        self.server = Server(handler or self.handle, tls=server_ctx, host=host)
+        self.client_context = ssl.create_default_context(cadata=TEST_CA)
+
+    def handle(self, req):
+        return self.responses.pop(0) if self.responses else reply(200, COMPLETION)
+
+    def close(self):
+        self.server.close()
+        for name in os.listdir(self.dir):
+            os.remove(os.path.join(self.dir, name))
+        os.rmdir(self.dir)
+
+
+class TLSTest(unittest.TestCase):
+    def setUp(self):
+        self.tls = TLSFixture()
+        self.addCleanup(self.tls.close)
+
+    def test_trusted_through_ssl_context(self):
+        c = chatlib.Client(chatlib.OpenAIConfig(api_key="k", api_base=self.tls.server.base), proxy=False,
+                           ssl_context=self.tls.client_context)
+        self.addCleanup(c.close)
+        self.assertEqual(c.chat().create_byot(REQ), COMPLETION)
+        self.tls.responses.append(sse(chunk("a"), chunk("b")))
+        self.assertEqual([x["choices"][0]["delta"]["content"] for x in c.chat().create_stream_byot(SREQ)],
+                         ["a", "b"])
+        c.chat().create_byot(REQ)
+        self.assertEqual(self.tls.server.connections, 1)  # TLS connections are reused too
+
+    def test_untrusted_certificate_fails_before_sending(self):
+        c = chatlib.Client(chatlib.OpenAIConfig(api_key="k", api_base=self.tls.server.base), proxy=False,
+                           max_retries=0, ssl_context=ssl.create_default_context())
+        with self.assertRaises(chatlib.APIConnectionError) as cm:
+            c.chat().create_byot(REQ)
+        self.assertIn("certificate", str(cm.exception))
+        self.assertEqual(self.tls.server.requests, [])
+
+    def test_hostname_is_checked(self):
+        try:
+            other = TLSFixture(host="127.0.0.2")  # a loopback address the certificate does not name
+        except OSError:
+            self.skipTest("this system has no 127.0.0.2")
+        self.addCleanup(other.close)
+        c = chatlib.Client(chatlib.OpenAIConfig(api_key="k", api_base=other.server.base), proxy=False,
+                           max_retries=0, ssl_context=other.client_context)
+        with self.assertRaises(chatlib.APIConnectionError) as cm:
+            c.chat().create_byot(REQ)
+        self.assertIn("certificate", str(cm.exception))
+        self.assertIn("127.0.0.2", str(cm.exception))
+        self.assertEqual(other.server.requests, [])
+
+
+# ---------------------------------------------------------------- server-sent events
+
+def events(data, splits=None, **kw):
+    if splits is None:
+        pieces = [data]
+    else:
+        pieces, last = [], 0
+        for s in splits + [len(data)]:
+            pieces.append(data[last:s])
+            last = s
+    return [(e.event, e.data, e.id, e.retry) for e in chatlib.iter_sse(pieces, **kw)]
+
+
+class SSETest(unittest.TestCase):
+    STREAM = (b"\xef\xbb\xbf: comment\r\n"
+              b"event: update\r\nid: 7\r\ndata: first\r\ndata:  second\r\n\r\n"
+              b"retry: 1500\rdata:third\r\r"
+              b"data\n\n"
+              b"id\nevent: only-event\n\n"
+              b"data: {\"k\": \"\xc3\xa9\"}\n\n"
+              b"data: unfinished")
+    EXPECTED = [("update", "first\n second", "7", None), ("message", "third", "7", 1500),
+                ("message", "", "7", 1500), ("message", '{"k": "\u00e9"}', "", 1500)]
+
+    def test_rules(self):
+        self.assertEqual(events(self.STREAM), self.EXPECTED)
+
+    def test_every_split_position(self):
+        for i in range(len(self.STREAM) + 1):
+            self.assertEqual(events(self.STREAM, [i]), self.EXPECTED, i)
+        for i in range(0, len(self.STREAM), 3):
+            self.assertEqual(events(self.STREAM, [i, i + 1, i + 2]), self.EXPECTED, i)
+        byte_by_byte = [self.STREAM[i:i + 1] for i in range(len(self.STREAM))]
+        self.assertEqual([(e.event, e.data, e.id, e.retry) for e in chatlib.iter_sse(byte_by_byte)],
+                         self.EXPECTED)
+
+    def test_line_endings(self):
+        for nl in (b"\n", b"\r\n", b"\r"):
+            self.assertEqual(events(b"data: a" + nl + b"data: b" + nl + nl), [("message", "a\nb", "", None)])
+
+    def test_crlf_split_between_chunks_is_one_line_end(self):
+        self.assertEqual(events(b"data: a\r\n\r\ndata: b\r\n\r\n", [8]),
+                         [("message", "a", "", None), ("message", "b", "", None)])
+
+    def test_bom_only_at_start(self):
+        self.assertEqual(events(b"\xef\xbb\xbfdata: x\n\n"), [("message", "x", "", None)])
+        self.assertEqual(events(b"data: x\n\n\xef\xbb\xbfdata: y\n\n"), [("message", "x", "", None)])
+
+    def test_fields_and_ids(self):
+        self.assertEqual(events(b"id: a\0b\ndata: x\n\nretry: 1x\ndata: y\n\nfoo: bar\ndata: z\n\n"),
+                         [("message", "x", "", None), ("message", "y", "", None), ("message", "z", "", None)])
+        self.assertEqual(events(b"event: e\n\ndata: x\n\n"), [("message", "x", "", None)])
+
+    def test_event_arrives_before_the_stream_ends(self):
+        def source():
+            yield b"data: one\n\n"
+            seen.append("after first")
+            yield b"data: two\n\n"
+        seen = []
+        it = chatlib.iter_sse(source())
+        self.assertEqual(next(it).data, "one")
+        self.assertEqual(seen, [])
+
+    def test_limits(self):
+        with self.assertRaises(chatlib.StreamError):
+            events(b"data: " + b"x" * 100, [10, 20, 50, 70], max_event_size=64)
+        with self.assertRaises(chatlib.StreamError):
+            events(b"data: aaaa\ndata: bbbb\ndata: cccc\n\n", max_event_size=10)
+        self.assertEqual(len(events(b": ping\n" * 1000 + b"data: x\n\n", max_event_size=64)), 1)
+
+    def test_json_helper(self):
+        self.assertEqual(chatlib.ServerSentEvent('{"a": 1}').json(), {"a": 1})
+        with self.assertRaises(chatlib.JSONDeserializeError) as cm:
+            chatlib.ServerSentEvent("nope").json()
+        self.assertEqual(cm.exception.text, "nope")
+
+
+class StreamTest(ServerTest):
+    def contents(self, stream):
+        return [c["choices"][0]["delta"].get("content") for c in stream]
+
+    def test_stream_chunks_and_done(self):
+        self.responses.append(sse(chunk("Hel", role="assistant"), chunk("lo"), chunk(finish="stop")))
+        s = self.chat().create_stream_byot(SREQ)
+        self.assertEqual(self.contents(s), ["Hel", "lo", None])
+        self.assertEqual(self.last.headers["accept"], "text/event-stream")
+        self.assertEqual(self.last.json(), SREQ)
+
+    def test_keep_alives_and_named_events_are_skipped(self):
+        self.responses.append(sse(": keep-alive", "data:\n\n", "event: ping\ndata: \n\n", "retry: 10\n\n",
+                                  "event: ping\ndata: {\"type\": \"ping\"}\n\n", chunk("x")))
+        self.assertEqual(self.contents(self.chat().create_stream_byot(SREQ)), ["x"])
+
+    def test_end_without_done(self):
+        self.responses.append(sse(chunk("a"), chunk("b"), done=False))
+        self.assertEqual(self.contents(self.chat().create_stream_byot(SREQ)), ["a", "b"])
+        self.responses.append(Raw(sse_head(chunked_encoding=False), b"data: {\"choices\": []}\n\n", close=True))
+        self.assertEqual(list(self.chat().create_stream_byot(SREQ)), [{"choices": []}])
+
+    def test_events_after_done_are_not_read(self):
+        self.responses.append(sse(chunk("a"), "data: [DONE]\n\n", chunk("after"), done=False))
+        self.assertEqual(self.contents(self.chat().create_stream_byot(SREQ)), ["a"])
+
+    def test_error_events(self):
+        self.responses.append(sse(chunk("a"), {"error": {"message": "overloaded", "type": "server_error",
+                                                         "code": "503"}}))
+        s = self.chat().create_stream_byot(SREQ)
+        it = iter(s)
+        self.assertEqual(next(it)["choices"][0]["delta"]["content"], "a")
+        with self.assertRaises(chatlib.StreamError) as cm:
+            next(it)
+        self.assertEqual((cm.exception.message, cm.exception.type, cm.exception.code),
+                         ("overloaded", "server_error", "503"))
+        self.responses.append(sse('event: error\ndata: {"message": "bad things"}\n\n'))
+        with self.assertRaises(chatlib.StreamError) as cm:
+            list(self.chat().create_stream_byot(SREQ))
+        self.assertIn("bad things", str(cm.exception))
+        self.responses.append(sse("event: error\ndata: plain text\n\n"))
+        with self.assertRaises(chatlib.StreamError) as cm:
+            list(self.chat().create_stream_byot(SREQ))
+        self.assertIn("plain text", str(cm.exception))
+
+    def test_not_json_event(self):
+        self.responses.append(sse("data: {not json\n\n"))
+        with self.assertRaises(chatlib.JSONDeserializeError) as cm:
+            list(self.chat().create_stream_byot(SREQ))
+        self.assertEqual(cm.exception.text, "{not json")
+
+    def test_broken_connection_mid_stream_raises(self):
+        body = b"data: " + json.dumps(chunk("a")).encode() + b"\n\n"
+        cut = b"%x\r\n%s\r\n" % (len(body), body) + b"40\r\ndata: {\"cho"
+        self.responses.append(Raw(sse_head(), cut, close=True))
+        s = self.chat().create_stream_byot(SREQ)
+        it = iter(s)
+        self.assertEqual(next(it)["choices"][0]["delta"]["content"], "a")
+        with self.assertRaises(chatlib.StreamError):
+            next(it)
+        self.responses.append(Raw(sse_head(), b"%x\r\n%s\r\n" % (len(body), body), reset=True))
+        with self.assertRaises(chatlib.StreamError):
+            list(self.chat().create_stream_byot(SREQ))
+        head = b"HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nContent-Length: 500\r\n\r\n"
+        self.responses.append(Raw(head, body, close=True))
+        with self.assertRaises(chatlib.StreamError) as cm:
+            list(self.chat().create_stream_byot(SREQ))
+        self.assertIn("missing", str(cm.exception))
+
+    def test_stall_mid_stream_times_out(self):
+        gate = threading.Event()
+        self.addCleanup(gate.set)
+        body = b"data: " + json.dumps(chunk("a")).encode() + b"\n\n"
+        self.responses.append(Raw(sse_head(), b"%x\r\n%s\r\n" % (len(body), body), gate))
+        s = self.chat(timeout=0.3).create_stream_byot(SREQ)
+        with self.assertRaises(chatlib.APITimeoutError):
+            list(s)
+        self.assertEqual(len(self.server.requests), 1)  # a stream that started is never retried
+
+    def test_each_event_arrives_at_once(self):
+        gate = threading.Event()
+        self.addCleanup(gate.set)
+        one = b"data: " + json.dumps(chunk("first")).encode() + b"\n\n"
+        two = b"data: " + json.dumps(chunk("second")).encode() + b"\n\n"
+        self.responses.append(Raw(sse_head(), b"%x\r\n%s\r\n" % (len(one), one), gate,
+                                  chunked([two, b"data: [DONE]\n\n"]), close=False))
+        s = self.chat(timeout=WAIT).create_stream_byot(SREQ)
+        it = iter(s)
+        self.assertEqual(next(it)["choices"][0]["delta"]["content"], "first")  # the server is still waiting
+        gate.set()
+        self.assertEqual(next(it)["choices"][0]["delta"]["content"], "second")
+        self.assertEqual(list(it), [])
+
+    def _waiting_stream(self):
+        gate = threading.Event()
+        self.addCleanup(gate.set)
+        closed = threading.Event()
+        body = b"data: " + json.dumps(chunk("a")).encode() + b"\n\n"
+
+        def then():
+            gate.wait(WAIT)
+
+        self.responses.append(Raw(sse_head(), b"%x\r\n%s\r\n" % (len(body), body), then, close=True))
+        return gate
+
+    def assert_closed_by_client(self):
+        # The server's connection sees the end of the stream: its next read returns nothing.
+        deadline = time.monotonic() + WAIT
+        while time.monotonic() < deadline:
+            with self.server.lock:
+                conns = list(self.server.conns)
+            if conns and all(_peer_closed(c) for c in conns):
+                return
+            time.sleep(0.01)
+        self.fail("the client did not close the connection")
+
+    def test_break_closes_the_connection(self):
+        self._waiting_stream()
+        s = self.chat().create_stream_byot(SREQ)
+        for c in s:
+            break
+        self.assert_closed_by_client()
+
+    def test_close_and_with_close_the_connection(self):
+        self._waiting_stream()
+        with self.chat().create_stream_byot(SREQ) as s:
+            next(s)
+        self.assert_closed_by_client()
+        self.assertEqual(list(s), [])
+
+    def test_exception_in_loop_closes_the_connection(self):
+        self._waiting_stream()
+        with self.assertRaises(ZeroDivisionError):
+            for c in self.chat().create_stream_byot(SREQ):
+                1 / 0
+        self.assert_closed_by_client()
+
+    def test_stream_errors_before_first_byte_are_retried(self):
+        self.responses += [reply(503, "busy"), Raw(reset=True), sse(chunk("ok"))]
+        self.assertEqual(self.contents(self.chat().create_stream_byot(SREQ)), ["ok"])
+        self.assertEqual(len(self.server.requests), 3)
+        self.responses += [reply(400, {"error": {"message": "bad model"}})]
+        with self.assertRaises(chatlib.BadRequestError):
+            self.chat().create_stream_byot(SREQ)
+
+
+def _peer_closed(conn):
+    import select
+    try:
+        r, _, _ = select.select([conn], [], [], 0)
+        if not r:
+            return False
+        return conn.recv(1, socket.MSG_PEEK) == b""
+    except OSError:
+        return True
