@@ -19,12 +19,14 @@ and return the dataclasses of this module, named as in the OpenAPI spec.  README
 # chatlib — MIT licence, Copyright (c) 2026 the chatlib authors — https://github.com/chatlib/chatlib
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 import sys
 import threading
 import time
 import weakref
+from typing import Any, Dict, List, Literal, Optional, Union
 
 __version__ = "0.1.0"
 
@@ -39,7 +41,43 @@ __all__ = [
     # server-sent events
     "ServerSentEvent", "iter_sse",
     # the Chat API
-    "Chat", "ChatCompletionResponseStream", "APIResponse", "ResponseInfo",
+    "Chat", "ChatCompletionResponseStream", "APIResponse", "ResponseInfo", "ListChatCompletionsQuery",
+    "GetChatCompletionMessagesQuery",
+    # types: the spec's schemas
+    "CreateChatCompletionRequest", "WebSearchOptions", "ChatCompletionAudio", "PromptCacheOptionsParam",
+    "ResponseFormatText", "ResponseFormatJsonSchema", "ResponseFormatJsonObject", "ModerationParam",
+    "PredictionContent", "ChatCompletionStreamOptions", "ChatCompletionTool", "CustomToolChatCompletions",
+    "ChatCompletionFunctionCallOption", "ChatCompletionFunctions", "WebSearchUserLocation",
+    "ChatCompletionRequestDeveloperMessage", "ChatCompletionRequestSystemMessage",
+    "ChatCompletionRequestUserMessage", "ChatCompletionRequestAssistantMessage",
+    "ChatCompletionRequestToolMessage", "ChatCompletionRequestFunctionMessage", "JsonSchema",
+    "ModerationPolicyParam", "ChatCompletionRequestMessageContentPartText", "FunctionObject",
+    "CustomToolProperties", "ChatCompletionAllowedToolsChoice", "ChatCompletionNamedToolChoice",
+    "ChatCompletionNamedToolChoiceCustom", "WebSearchLocation", "CustomVoice",
+    "ChatCompletionRequestAssistantMessageAudio", "FunctionCall", "ModerationConfigParam",
+    "PromptCacheBreakpointParam", "CustomToolTextFormat", "CustomToolGrammarFormat",
+    "ChatCompletionAllowedTools", "FunctionName", "CustomName",
+    "ChatCompletionRequestMessageContentPartImage", "ChatCompletionRequestMessageContentPartAudio",
+    "ChatCompletionRequestMessageContentPartFile", "ChatCompletionMessageToolCall",
+    "ChatCompletionMessageCustomToolCall", "ChatCompletionRequestMessageContentPartRefusal",
+    "CustomGrammarFormatParam", "ImageUrl", "InputAudio", "FileObject", "CustomTool",
+    "UpdateChatCompletionRequest", "CreateChatCompletionResponse", "ChatChoice", "CompletionUsage",
+    "ChatCompletionModeration", "ChatChoiceLogprobs", "ChatCompletionResponseMessage",
+    "CompletionTokensDetails", "PromptTokensDetails", "ChatCompletionModerationResults",
+    "ChatCompletionModerationError", "ChatCompletionTokenLogprob",
+    "ChatCompletionResponseMessageAnnotation", "ChatCompletionResponseMessageAudio", "ModerationResultBody",
+    "TopLogprobs", "UrlCitation", "CreateChatCompletionStreamResponse", "ChatChoiceStream",
+    "ChatCompletionStreamResponseDelta", "FunctionCallStream", "ChatCompletionMessageToolCallChunk",
+    "ChatCompletionList", "ChatCompletionMessageList", "ChatCompletionMessageListItem",
+    "ChatCompletionDeleted", "ErrorResponse", "Error", "CreateModelResponseProperties",
+    "ModelResponseProperties", "Metadata", "ChatCompletionRequestMessage", "ModelIdsShared", "ServiceTier",
+    "ResponseModalities", "Verbosity", "ReasoningEffort", "WebSearchContextSize", "VoiceIdsOrCustomVoice",
+    "StopConfiguration", "ChatCompletionToolChoiceOption", "ParallelToolCalls",
+    "ChatCompletionMessageToolCalls", "PromptCacheTTLEnum", "PromptCacheModeEnum",
+    "ResponseFormatJsonSchemaSchema", "VoiceIdsShared", "FunctionParameters",
+    "ChatCompletionRequestSystemMessageContentPart", "ChatCompletionRequestUserMessageContentPart",
+    "ChatCompletionRequestAssistantMessageContentPart", "ChatCompletionRequestToolMessageContentPart",
+    "ModerationMode", "ModerationInputType",
 ]
 
 _DEFAULT_BASE = "https://api.openai.com/v1"
@@ -881,7 +919,1096 @@ def iter_sse(chunks, max_event_size: int | None = _DEFAULT_MAX_EVENT):
 
 
 # ---------------------------------------------------------------- types
-# (the dataclasses of the spec follow in the next commit)
+#
+# Every schema of the spec's chat endpoints is a dataclass below, named as in the spec (inline
+# objects as async-openai names them); unions, enums and maps are aliases.  The dataclasses are
+# plain: what turns them into JSON and back is one converter, `_Codec`, built once per class from
+# its fields and type hints on first use.
+#
+# Decoding (from_dict) keeps whatever the server sent: unknown keys go to `extra` and come back out
+# of to_dict, unknown enum values stay strings, missing fields are None, scalar values are kept as
+# sent.  Only a wrong shape (a string where an object or a list must be) is an error, raised as
+# JSONDeserializeError with the path of the bad value.
+
+_dataclass = dataclasses.dataclass(eq=False, repr=False)  # _Model gives every class one __eq__ and __repr__
+
+
+def _path_text(path) -> str:
+    """Turns the nested (parent, key) pairs the decoders pass down into ``choices[0].message``."""
+    parts = []
+    while path is not None:
+        path, key = path
+        parts.append("[%d]" % key if isinstance(key, int) else "." + key)
+    text = "".join(reversed(parts)).lstrip(".")
+    return text or "the body"
+
+
+def _shape_error(path, expected: str, value) -> JSONDeserializeError:
+    got = {dict: "an object", list: "a list", str: "a string", bool: "a boolean", type(None): "null",
+           int: "a number", float: "a number"}.get(type(value), type(value).__name__)
+    return JSONDeserializeError("%s: expected %s, got %s" % (_path_text(path), expected, got), value)
+
+
+class _Codec:
+    """How one dataclass is read from and written to JSON, derived from its type hints."""
+
+    def __init__(self, cls) -> None:
+        import typing
+
+        hints = typing.get_type_hints(cls, globalns=globals())
+        self.cls = cls
+        self.names = tuple(f.name for f in dataclasses.fields(cls))
+        self.decoders = {name: _decoder(hints[name]) for name in self.names}
+        self.empty = dict.fromkeys(self.names)
+        self.required = cls._required
+        self.nullable = cls._nullable
+
+    def decode(self, data, path=None):
+        if type(data) is not dict:
+            raise _shape_error(path, "an object (%s)" % self.cls.__name__, data)
+        values = self.empty.copy()
+        decoders = self.decoders
+        extra = None
+        for key, value in data.items():
+            if key in decoders:
+                dec = decoders[key]
+                values[key] = value if dec is None or value is None else dec(value, (path, key))
+            else:
+                if extra is None:
+                    extra = {}
+                extra[key] = value
+        if extra is not None:
+            values["_extra"] = extra
+        obj = object.__new__(self.cls)
+        obj.__dict__ = values
+        return obj
+
+    def encode(self, obj) -> dict:
+        out = {}
+        values = obj.__dict__
+        for name in self.names:
+            value = values.get(name)
+            if value is None:
+                if name in self.required:
+                    if name not in self.nullable:
+                        raise InvalidArgumentError("%s.%s is required" % (self.cls.__name__, name))
+                    out[name] = None
+                continue
+            out[name] = _to_json(value)
+        extra = values.get("_extra")
+        if extra:
+            for key, value in extra.items():
+                if key not in out:
+                    out[key] = _to_json(value)
+        return out
+
+
+def _codec(cls) -> _Codec:
+    codec = cls.__dict__.get("_codec")
+    if codec is None:
+        codec = _Codec(cls)
+        cls._codec = codec  # two threads may both build it; they build the same thing
+    return codec
+
+
+def _decoder(tp):
+    """A function (value, path) -> decoded value for type hint `tp`, or None where the JSON value
+    is kept as it is (strings, numbers, booleans, literals, Any, and containers of those)."""
+    import typing
+
+    origin = getattr(tp, "__origin__", None)
+    args = getattr(tp, "__args__", ())
+    if isinstance(tp, type) and issubclass(tp, _Model):
+        return _codec(tp).decode
+    if origin is list:
+        item = _decoder(args[0])
+
+        def decode_list(value, path):
+            if type(value) is not list:
+                raise _shape_error(path, "a list", value)
+            if item is None:
+                return value
+            return [v if v is None else item(v, (path, i)) for i, v in enumerate(value)]
+        return decode_list
+    if origin is dict:
+        item = _decoder(args[1])
+
+        def decode_map(value, path):
+            if type(value) is not dict:
+                raise _shape_error(path, "an object", value)
+            if item is None:
+                return value
+            return {k: v if v is None else item(v, (path, k)) for k, v in value.items()}
+        return decode_map
+    if origin is typing.Union:
+        return _union_decoder([a for a in args if a is not type(None)])
+    return None
+
+
+def _union_decoder(options: list):
+    """Decodes a union: objects by their discriminator (``type`` or ``role``), a string or a list
+    where the union allows one.  An object of a kind chatlib does not know is kept as a dict."""
+    import typing
+
+    if len(options) == 1:
+        return _decoder(options[0])
+    models = [o for o in options if isinstance(o, type) and issubclass(o, _Model)]
+    lists = [o for o in options if getattr(o, "__origin__", None) is list]
+    scalars = [o for o in options if o not in models and o not in lists]
+    list_decoder = _decoder(lists[0]) if lists else None
+    key, table = None, {}
+    for m in models:
+        hints = typing.get_type_hints(m, globalns=globals())
+        for field in ("type", "role"):
+            lit = hints.get(field)
+            lit_args = getattr(lit, "__args__", ())
+            if lit_args and all(isinstance(a, str) for a in lit_args) and len(lit_args) == 1:
+                key = field
+                table[lit_args[0]] = _codec(m).decode
+                break
+    single = _codec(models[0]).decode if len(models) == 1 else None
+    expected = " or ".join(["an object"] * bool(models) + ["a list"] * bool(lists) + ["a string"] * bool(scalars))
+
+    def decode_union(value, path):
+        kind = type(value)
+        if kind is dict and models:
+            dec = table.get(value.get(key)) if key else None
+            if dec is None:
+                dec = single
+            return dec(value, path) if dec is not None else value
+        if kind is list and lists:
+            return list_decoder(value, path)
+        if scalars and kind is not dict and kind is not list:
+            return value
+        raise _shape_error(path, expected, value)
+    return decode_union
+
+
+def _to_json(value):
+    """A value of a dataclass field as JSON data: dataclasses, lists and dicts are walked."""
+    kind = type(value)
+    if kind is str or kind is int or kind is float or kind is bool or value is None:
+        return value
+    if isinstance(value, _Model):
+        return value.to_dict()
+    if kind is list or kind is tuple:
+        return [_to_json(v) for v in value]
+    if kind is dict:
+        return {k: _to_json(v) for k, v in value.items()}
+    return value  # anything else is json's to judge when the request is sent
+
+
+class _Model:
+    """What every spec dataclass shares: ``from_dict``, ``to_dict``, ``extra``, ``==`` and repr."""
+
+    _required: tuple = ()   # request fields always written (as null when None and nullable)
+    _nullable: tuple = ()
+    _extra = None           # keys the server sent that the spec does not define
+
+    @classmethod
+    def from_dict(cls, data: dict):
+        """Builds an instance from parsed JSON; see the notes on forward compatibility above."""
+        return _codec(cls).decode(data)
+
+    def to_dict(self) -> dict:
+        """The JSON object for this instance: fields left as None are left out, unknown keys kept."""
+        return _codec(type(self)).encode(self)
+
+    @property
+    def extra(self) -> dict:
+        """Keys the server sent that this class has no field for; written back by to_dict."""
+        if self._extra is None:
+            self._extra = {}
+        return self._extra
+
+    def __eq__(self, other: object) -> bool:
+        if type(other) is not type(self):
+            return NotImplemented
+        a, b = self.__dict__, other.__dict__
+        return (all(a.get(n) == b.get(n) for n in _codec(type(self)).names)
+                and (a.get("_extra") or {}) == (b.get("_extra") or {}))
+
+    __hash__ = None
+
+    def __repr__(self) -> str:
+        values = self.__dict__
+        shown = ", ".join("%s=%r" % (n, values.get(n)) for n in _codec(type(self)).names if values.get(n) is not None)
+        return "%s(%s)" % (type(self).__name__, shown)
+
+
+@_dataclass
+class CreateChatCompletionRequest(_Model):
+    """The spec's `CreateChatCompletionRequest` (request).
+
+    Deprecated fields, kept for servers that still use them: user, prompt_cache_retention,
+    max_tokens, seed, function_call, functions.
+    """
+    messages: List[ChatCompletionRequestMessage]
+    model: str
+    metadata: Optional[Metadata] = None
+    top_logprobs: Optional[int] = None
+    temperature: Optional[float] = None
+    top_p: Optional[float] = None
+    user: Optional[str] = None
+    safety_identifier: Optional[str] = None
+    prompt_cache_key: Optional[str] = None
+    prompt_cache_retention: Optional[Literal["in_memory", "24h"]] = None
+    prompt_cache_options: Optional[PromptCacheOptionsParam] = None
+    service_tier: Optional[ServiceTier] = None
+    modalities: Optional[ResponseModalities] = None
+    verbosity: Optional[Verbosity] = None
+    reasoning_effort: Optional[ReasoningEffort] = None
+    max_completion_tokens: Optional[int] = None
+    frequency_penalty: Optional[float] = None
+    presence_penalty: Optional[float] = None
+    web_search_options: Optional[WebSearchOptions] = None
+    response_format: Optional[Union[ResponseFormatText, ResponseFormatJsonSchema, ResponseFormatJsonObject]] = None
+    audio: Optional[ChatCompletionAudio] = None
+    store: Optional[bool] = None
+    moderation: Optional[ModerationParam] = None
+    stream: Optional[bool] = None
+    stop: Optional[StopConfiguration] = None
+    logit_bias: Optional[Dict[str, int]] = None
+    logprobs: Optional[bool] = None
+    max_tokens: Optional[int] = None
+    n: Optional[int] = None
+    prediction: Optional[PredictionContent] = None
+    seed: Optional[int] = None
+    stream_options: Optional[ChatCompletionStreamOptions] = None
+    tools: Optional[List[Union[ChatCompletionTool, CustomToolChatCompletions]]] = None
+    tool_choice: Optional[ChatCompletionToolChoiceOption] = None
+    parallel_tool_calls: Optional[ParallelToolCalls] = None
+    function_call: Optional[Union[Literal["none", "auto"], ChatCompletionFunctionCallOption]] = None
+    functions: Optional[List[ChatCompletionFunctions]] = None
+
+    _required = ('messages', 'model')
+
+    def to_dict(self) -> dict:
+        """As _Model.to_dict; a ChatCompletionResponseMessage in `messages` is sent as the
+        assistant message it stands for (see ChatCompletionResponseMessage.to_request)."""
+        out = _Model.to_dict(self)
+        if isinstance(self.messages, list):
+            for i, m in enumerate(self.messages):
+                if isinstance(m, ChatCompletionResponseMessage):
+                    out["messages"][i] = m.to_request().to_dict()
+        return out
+
+
+@_dataclass
+class WebSearchOptions(_Model):
+    """The spec's `CreateChatCompletionRequest.web_search_options` (request)."""
+    user_location: Optional[WebSearchUserLocation] = None
+    search_context_size: Optional[WebSearchContextSize] = None
+
+
+@_dataclass
+class ChatCompletionAudio(_Model):
+    """The spec's `CreateChatCompletionRequest.audio` (request)."""
+    voice: VoiceIdsOrCustomVoice
+    format: Literal["wav", "aac", "mp3", "flac", "opus", "pcm16"]
+
+    _required = ('voice', 'format')
+
+
+@_dataclass
+class PromptCacheOptionsParam(_Model):
+    """The spec's `PromptCacheOptionsParam` (request)."""
+    ttl: Optional[PromptCacheTTLEnum] = None
+    mode: Optional[PromptCacheModeEnum] = None
+
+
+@_dataclass
+class ResponseFormatText(_Model):
+    """The spec's `ResponseFormatText` (request)."""
+    type: Literal["text"] = "text"
+
+    _required = ('type',)
+
+
+@_dataclass
+class ResponseFormatJsonSchema(_Model):
+    """The spec's `ResponseFormatJsonSchema` (request)."""
+    json_schema: JsonSchema
+    type: Literal["json_schema"] = "json_schema"
+
+    _required = ('type', 'json_schema')
+
+
+@_dataclass
+class ResponseFormatJsonObject(_Model):
+    """The spec's `ResponseFormatJsonObject` (request)."""
+    type: Literal["json_object"] = "json_object"
+
+    _required = ('type',)
+
+
+@_dataclass
+class ModerationParam(_Model):
+    """The spec's `ModerationParam` (request)."""
+    model: str
+    policy: Optional[ModerationPolicyParam] = None
+
+    _required = ('model',)
+
+
+@_dataclass
+class PredictionContent(_Model):
+    """The spec's `PredictionContent` (request)."""
+    content: Union[str, List[ChatCompletionRequestMessageContentPartText]]
+    type: Literal["content"] = "content"
+
+    _required = ('type', 'content')
+
+
+@_dataclass
+class ChatCompletionStreamOptions(_Model):
+    """The spec's `ChatCompletionStreamOptions.anyOf[0]` (request)."""
+    include_usage: Optional[bool] = None
+    include_obfuscation: Optional[bool] = None
+
+
+@_dataclass
+class ChatCompletionTool(_Model):
+    """The spec's `ChatCompletionTool` (request)."""
+    function: FunctionObject
+    type: Literal["function"] = "function"
+
+    _required = ('type', 'function')
+
+
+@_dataclass
+class CustomToolChatCompletions(_Model):
+    """The spec's `CustomToolChatCompletions` (request)."""
+    custom: CustomToolProperties
+    type: Literal["custom"] = "custom"
+
+    _required = ('type', 'custom')
+
+
+@_dataclass
+class ChatCompletionFunctionCallOption(_Model):
+    """The spec's `ChatCompletionFunctionCallOption` (request)."""
+    name: str
+
+    _required = ('name',)
+
+
+@_dataclass
+class ChatCompletionFunctions(_Model):
+    """The spec's `ChatCompletionFunctions` (request). Deprecated by the spec."""
+    name: str
+    description: Optional[str] = None
+    parameters: Optional[FunctionParameters] = None
+
+    _required = ('name',)
+
+
+@_dataclass
+class WebSearchUserLocation(_Model):
+    """The spec's `CreateChatCompletionRequest.web_search_options.user_location` (request)."""
+    approximate: WebSearchLocation
+    type: Literal["approximate"] = "approximate"
+
+    _required = ('type', 'approximate')
+
+
+@_dataclass
+class ChatCompletionRequestDeveloperMessage(_Model):
+    """The spec's `ChatCompletionRequestDeveloperMessage` (request)."""
+    content: Union[str, List[ChatCompletionRequestMessageContentPartText]]
+    role: Literal["developer"] = "developer"
+    name: Optional[str] = None
+
+    _required = ('content', 'role')
+
+
+@_dataclass
+class ChatCompletionRequestSystemMessage(_Model):
+    """The spec's `ChatCompletionRequestSystemMessage` (request)."""
+    content: Union[str, List[ChatCompletionRequestSystemMessageContentPart]]
+    role: Literal["system"] = "system"
+    name: Optional[str] = None
+
+    _required = ('content', 'role')
+
+
+@_dataclass
+class ChatCompletionRequestUserMessage(_Model):
+    """The spec's `ChatCompletionRequestUserMessage` (request)."""
+    content: Union[str, List[ChatCompletionRequestUserMessageContentPart]]
+    role: Literal["user"] = "user"
+    name: Optional[str] = None
+
+    _required = ('content', 'role')
+
+
+@_dataclass
+class ChatCompletionRequestAssistantMessage(_Model):
+    """The spec's `ChatCompletionRequestAssistantMessage` (request)."""
+    content: Optional[Union[str, List[ChatCompletionRequestAssistantMessageContentPart]]] = None
+    refusal: Optional[str] = None
+    role: Literal["assistant"] = "assistant"
+    name: Optional[str] = None
+    audio: Optional[ChatCompletionRequestAssistantMessageAudio] = None
+    tool_calls: Optional[ChatCompletionMessageToolCalls] = None
+    function_call: Optional[FunctionCall] = None
+
+    _required = ('role',)
+
+
+@_dataclass
+class ChatCompletionRequestToolMessage(_Model):
+    """The spec's `ChatCompletionRequestToolMessage` (request)."""
+    content: Union[str, List[ChatCompletionRequestToolMessageContentPart]]
+    tool_call_id: str
+    role: Literal["tool"] = "tool"
+
+    _required = ('role', 'content', 'tool_call_id')
+
+
+@_dataclass
+class ChatCompletionRequestFunctionMessage(_Model):
+    """The spec's `ChatCompletionRequestFunctionMessage` (request). Deprecated by the spec."""
+    content: Optional[str]
+    name: str
+    role: Literal["function"] = "function"
+
+    _required = ('role', 'content', 'name')
+    _nullable = ('content',)
+
+
+@_dataclass
+class JsonSchema(_Model):
+    """The spec's `ResponseFormatJsonSchema.json_schema` (request)."""
+    name: str
+    description: Optional[str] = None
+    schema: Optional[ResponseFormatJsonSchemaSchema] = None
+    strict: Optional[bool] = None
+
+    _required = ('name',)
+
+
+@_dataclass
+class ModerationPolicyParam(_Model):
+    """The spec's `ModerationPolicyParam` (request)."""
+    input: Optional[ModerationConfigParam] = None
+    output: Optional[ModerationConfigParam] = None
+
+
+@_dataclass
+class ChatCompletionRequestMessageContentPartText(_Model):
+    """The spec's `ChatCompletionRequestMessageContentPartText` (request and response)."""
+    text: str
+    type: Literal["text"] = "text"
+    prompt_cache_breakpoint: Optional[PromptCacheBreakpointParam] = None
+
+
+@_dataclass
+class FunctionObject(_Model):
+    """The spec's `FunctionObject` (request)."""
+    name: str
+    description: Optional[str] = None
+    parameters: Optional[FunctionParameters] = None
+    strict: Optional[bool] = None
+
+    _required = ('name',)
+
+
+@_dataclass
+class CustomToolProperties(_Model):
+    """The spec's `CustomToolChatCompletions.custom` (request)."""
+    name: str
+    description: Optional[str] = None
+    format: Optional[Union[CustomToolTextFormat, CustomToolGrammarFormat]] = None
+
+    _required = ('name',)
+
+
+@_dataclass
+class ChatCompletionAllowedToolsChoice(_Model):
+    """The spec's `ChatCompletionAllowedToolsChoice` (request)."""
+    allowed_tools: ChatCompletionAllowedTools
+    type: Literal["allowed_tools"] = "allowed_tools"
+
+    _required = ('type', 'allowed_tools')
+
+
+@_dataclass
+class ChatCompletionNamedToolChoice(_Model):
+    """The spec's `ChatCompletionNamedToolChoice` (request)."""
+    function: FunctionName
+    type: Literal["function"] = "function"
+
+    _required = ('type', 'function')
+
+
+@_dataclass
+class ChatCompletionNamedToolChoiceCustom(_Model):
+    """The spec's `ChatCompletionNamedToolChoiceCustom` (request)."""
+    custom: CustomName
+    type: Literal["custom"] = "custom"
+
+    _required = ('type', 'custom')
+
+
+@_dataclass
+class WebSearchLocation(_Model):
+    """The spec's `WebSearchLocation` (request)."""
+    country: Optional[str] = None
+    region: Optional[str] = None
+    city: Optional[str] = None
+    timezone: Optional[str] = None
+
+
+@_dataclass
+class CustomVoice(_Model):
+    """The spec's `VoiceIdsOrCustomVoice.anyOf[1]` (request)."""
+    id: str
+
+    _required = ('id',)
+
+
+@_dataclass
+class ChatCompletionRequestAssistantMessageAudio(_Model):
+    """The spec's `ChatCompletionRequestAssistantMessage.audio.anyOf[0]` (request)."""
+    id: str
+
+    _required = ('id',)
+
+
+@_dataclass
+class FunctionCall(_Model):
+    """The spec's `ChatCompletionResponseMessage.function_call` and
+    `ChatCompletionRequestAssistantMessage.function_call.anyOf[0]` and
+    `ChatCompletionMessageToolCall.function` (request and response). Deprecated by the spec."""
+    arguments: str
+    name: str
+
+
+@_dataclass
+class ModerationConfigParam(_Model):
+    """The spec's `ModerationConfigParam` (request)."""
+    mode: ModerationMode
+
+    _required = ('mode',)
+
+
+@_dataclass
+class PromptCacheBreakpointParam(_Model):
+    """The spec's `PromptCacheBreakpointParam` (request and response)."""
+    mode: Literal["explicit"] = "explicit"
+
+
+@_dataclass
+class CustomToolTextFormat(_Model):
+    """The spec's `CustomToolChatCompletions.custom.format.oneOf[0]` (request)."""
+    type: Literal["text"] = "text"
+
+    _required = ('type',)
+
+
+@_dataclass
+class CustomToolGrammarFormat(_Model):
+    """The spec's `CustomToolChatCompletions.custom.format.oneOf[1]` (request)."""
+    grammar: CustomGrammarFormatParam
+    type: Literal["grammar"] = "grammar"
+
+    _required = ('type', 'grammar')
+
+
+@_dataclass
+class ChatCompletionAllowedTools(_Model):
+    """The spec's `ChatCompletionAllowedTools` (request)."""
+    mode: Literal["auto", "required"]
+    tools: List[Dict[str, Any]]
+
+    _required = ('mode', 'tools')
+
+
+@_dataclass
+class FunctionName(_Model):
+    """The spec's `ChatCompletionNamedToolChoice.function` (request)."""
+    name: str
+
+    _required = ('name',)
+
+
+@_dataclass
+class CustomName(_Model):
+    """The spec's `ChatCompletionNamedToolChoiceCustom.custom` (request)."""
+    name: str
+
+    _required = ('name',)
+
+
+@_dataclass
+class ChatCompletionRequestMessageContentPartImage(_Model):
+    """The spec's `ChatCompletionRequestMessageContentPartImage` (request and response)."""
+    image_url: ImageUrl
+    type: Literal["image_url"] = "image_url"
+    prompt_cache_breakpoint: Optional[PromptCacheBreakpointParam] = None
+
+
+@_dataclass
+class ChatCompletionRequestMessageContentPartAudio(_Model):
+    """The spec's `ChatCompletionRequestMessageContentPartAudio` (request)."""
+    input_audio: InputAudio
+    type: Literal["input_audio"] = "input_audio"
+    prompt_cache_breakpoint: Optional[PromptCacheBreakpointParam] = None
+
+    _required = ('type', 'input_audio')
+
+
+@_dataclass
+class ChatCompletionRequestMessageContentPartFile(_Model):
+    """The spec's `ChatCompletionRequestMessageContentPartFile` (request)."""
+    file: FileObject
+    type: Literal["file"] = "file"
+    prompt_cache_breakpoint: Optional[PromptCacheBreakpointParam] = None
+
+    _required = ('type', 'file')
+
+
+@_dataclass
+class ChatCompletionMessageToolCall(_Model):
+    """The spec's `ChatCompletionMessageToolCall` (request and response)."""
+    id: str
+    function: FunctionCall
+    type: Literal["function"] = "function"
+
+
+@_dataclass
+class ChatCompletionMessageCustomToolCall(_Model):
+    """The spec's `ChatCompletionMessageCustomToolCall` (request and response)."""
+    id: str
+    custom: CustomTool
+    type: Literal["custom"] = "custom"
+
+
+@_dataclass
+class ChatCompletionRequestMessageContentPartRefusal(_Model):
+    """The spec's `ChatCompletionRequestMessageContentPartRefusal` (request)."""
+    refusal: str
+    type: Literal["refusal"] = "refusal"
+
+    _required = ('type', 'refusal')
+
+
+@_dataclass
+class CustomGrammarFormatParam(_Model):
+    """The spec's `CustomToolChatCompletions.custom.format.oneOf[1].grammar` (request)."""
+    definition: str
+    syntax: Literal["lark", "regex"]
+
+    _required = ('definition', 'syntax')
+
+
+@_dataclass
+class ImageUrl(_Model):
+    """The spec's `ChatCompletionRequestMessageContentPartImage.image_url` (request and response)."""
+    url: str
+    detail: Optional[Literal["auto", "low", "high"]] = None
+
+
+@_dataclass
+class InputAudio(_Model):
+    """The spec's `ChatCompletionRequestMessageContentPartAudio.input_audio` (request)."""
+    data: str
+    format: Literal["wav", "mp3"]
+
+    _required = ('data', 'format')
+
+
+@_dataclass
+class FileObject(_Model):
+    """The spec's `ChatCompletionRequestMessageContentPartFile.file` (request)."""
+    filename: Optional[str] = None
+    file_data: Optional[str] = None
+    file_id: Optional[str] = None
+
+
+@_dataclass
+class CustomTool(_Model):
+    """The spec's `ChatCompletionMessageCustomToolCall.custom` (request and response)."""
+    name: str
+    input: str
+
+
+@_dataclass
+class UpdateChatCompletionRequest(_Model):
+    """The spec's `updateChatCompletion.requestBody` (request)."""
+    metadata: Optional[Metadata]
+
+    _required = ('metadata',)
+    _nullable = ('metadata',)
+
+
+@_dataclass
+class CreateChatCompletionResponse(_Model):
+    """The spec's `CreateChatCompletionResponse` (response).
+
+    Deprecated fields, kept for servers that still use them: system_fingerprint.
+    """
+    id: Optional[str] = None
+    choices: Optional[List[ChatChoice]] = None
+    created: Optional[int] = None
+    model: Optional[str] = None
+    metadata: Optional[Metadata] = None
+    service_tier: Optional[ServiceTier] = None
+    system_fingerprint: Optional[str] = None
+    object: Optional[Literal["chat.completion"]] = None
+    usage: Optional[CompletionUsage] = None
+    moderation: Optional[ChatCompletionModeration] = None
+
+
+@_dataclass
+class ChatChoice(_Model):
+    """The spec's `CreateChatCompletionResponse.choices[]` (response)."""
+    finish_reason: Optional[Literal["stop", "length", "tool_calls", "content_filter", "function_call"]] = None
+    index: Optional[int] = None
+    message: Optional[ChatCompletionResponseMessage] = None
+    logprobs: Optional[ChatChoiceLogprobs] = None
+
+
+@_dataclass
+class CompletionUsage(_Model):
+    """The spec's `CompletionUsage` (response)."""
+    completion_tokens: Optional[int] = None
+    prompt_tokens: Optional[int] = None
+    total_tokens: Optional[int] = None
+    completion_tokens_details: Optional[CompletionTokensDetails] = None
+    prompt_tokens_details: Optional[PromptTokensDetails] = None
+
+
+@_dataclass
+class ChatCompletionModeration(_Model):
+    """The spec's `ChatCompletionModeration` (response)."""
+    input: Optional[Union[ChatCompletionModerationResults, ChatCompletionModerationError]] = None
+    output: Optional[Union[ChatCompletionModerationResults, ChatCompletionModerationError]] = None
+
+
+@_dataclass
+class ChatChoiceLogprobs(_Model):
+    """The spec's `CreateChatCompletionResponse.choices[].logprobs.anyOf[0]` and
+    `CreateChatCompletionStreamResponse.choices[].logprobs` (response)."""
+    content: Optional[List[ChatCompletionTokenLogprob]] = None
+    refusal: Optional[List[ChatCompletionTokenLogprob]] = None
+
+
+@_dataclass
+class ChatCompletionResponseMessage(_Model):
+    """The spec's `ChatCompletionResponseMessage` (response).
+
+    Deprecated fields, kept for servers that still use them: function_call.
+    """
+    content: Optional[str] = None
+    refusal: Optional[str] = None
+    tool_calls: Optional[ChatCompletionMessageToolCalls] = None
+    annotations: Optional[List[ChatCompletionResponseMessageAnnotation]] = None
+    role: Optional[Literal["assistant"]] = None
+    function_call: Optional[FunctionCall] = None
+    audio: Optional[ChatCompletionResponseMessageAudio] = None
+
+    def to_request(self) -> ChatCompletionRequestAssistantMessage:
+        """This reply as the assistant message of the next request: content, refusal, tool calls,
+        the audio id and function_call; what only a response has (annotations, the audio data,
+        provider extras such as reasoning_content) is left out."""
+        tool_calls = None
+        if self.tool_calls is not None:
+            tool_calls = []
+            for call in self.tool_calls:
+                if isinstance(call, ChatCompletionMessageToolCall) and call.type is None:
+                    call = ChatCompletionMessageToolCall(id=call.id, function=call.function)
+                tool_calls.append(call)
+        audio = self.audio
+        return ChatCompletionRequestAssistantMessage(
+            content=self.content, refusal=self.refusal, tool_calls=tool_calls,
+            audio=ChatCompletionRequestAssistantMessageAudio(id=audio.id) if audio is not None and audio.id else None,
+            function_call=self.function_call)
+
+
+@_dataclass
+class CompletionTokensDetails(_Model):
+    """The spec's `CompletionUsage.completion_tokens_details` (response)."""
+    accepted_prediction_tokens: Optional[int] = None
+    audio_tokens: Optional[int] = None
+    reasoning_tokens: Optional[int] = None
+    text_tokens: Optional[int] = None
+    rejected_prediction_tokens: Optional[int] = None
+
+
+@_dataclass
+class PromptTokensDetails(_Model):
+    """The spec's `CompletionUsage.prompt_tokens_details` (response)."""
+    audio_tokens: Optional[int] = None
+    cached_tokens: Optional[int] = None
+    text_tokens: Optional[int] = None
+    image_tokens: Optional[int] = None
+    cache_write_tokens: Optional[int] = None
+
+
+@_dataclass
+class ChatCompletionModerationResults(_Model):
+    """The spec's `ChatCompletionModerationResults` (response)."""
+    type: Optional[Literal["moderation_results"]] = None
+    model: Optional[str] = None
+    results: Optional[List[ModerationResultBody]] = None
+
+
+@_dataclass
+class ChatCompletionModerationError(_Model):
+    """The spec's `ChatCompletionModerationError` (response)."""
+    type: Optional[Literal["error"]] = None
+    code: Optional[str] = None
+    message: Optional[str] = None
+
+
+@_dataclass
+class ChatCompletionTokenLogprob(_Model):
+    """The spec's `ChatCompletionTokenLogprob` (response)."""
+    token: Optional[str] = None
+    logprob: Optional[float] = None
+    bytes: Optional[List[int]] = None
+    top_logprobs: Optional[List[TopLogprobs]] = None
+
+
+@_dataclass
+class ChatCompletionResponseMessageAnnotation(_Model):
+    """The spec's `ChatCompletionResponseMessage.annotations[]` (response)."""
+    type: Optional[Literal["url_citation"]] = None
+    url_citation: Optional[UrlCitation] = None
+
+
+@_dataclass
+class ChatCompletionResponseMessageAudio(_Model):
+    """The spec's `ChatCompletionResponseMessage.audio.anyOf[0]` (response)."""
+    id: Optional[str] = None
+    expires_at: Optional[int] = None
+    data: Optional[str] = None
+    transcript: Optional[str] = None
+
+
+@_dataclass
+class ModerationResultBody(_Model):
+    """The spec's `ModerationResultBody` (response)."""
+    type: Optional[Literal["moderation_result"]] = None
+    model: Optional[str] = None
+    flagged: Optional[bool] = None
+    categories: Optional[Dict[str, bool]] = None
+    category_scores: Optional[Dict[str, float]] = None
+    category_applied_input_types: Optional[Dict[str, List[ModerationInputType]]] = None
+
+
+@_dataclass
+class TopLogprobs(_Model):
+    """The spec's `ChatCompletionTokenLogprob.top_logprobs[]` (response)."""
+    token: Optional[str] = None
+    logprob: Optional[float] = None
+    bytes: Optional[List[int]] = None
+
+
+@_dataclass
+class UrlCitation(_Model):
+    """The spec's `ChatCompletionResponseMessage.annotations[].url_citation` (response)."""
+    end_index: Optional[int] = None
+    start_index: Optional[int] = None
+    url: Optional[str] = None
+    title: Optional[str] = None
+
+
+@_dataclass
+class CreateChatCompletionStreamResponse(_Model):
+    """The spec's `CreateChatCompletionStreamResponse` (response).
+
+    Deprecated fields, kept for servers that still use them: system_fingerprint.
+    """
+    id: Optional[str] = None
+    choices: Optional[List[ChatChoiceStream]] = None
+    created: Optional[int] = None
+    model: Optional[str] = None
+    obfuscation: Optional[str] = None
+    service_tier: Optional[ServiceTier] = None
+    system_fingerprint: Optional[str] = None
+    object: Optional[Literal["chat.completion.chunk"]] = None
+    usage: Optional[CompletionUsage] = None
+    moderation: Optional[ChatCompletionModeration] = None
+
+
+@_dataclass
+class ChatChoiceStream(_Model):
+    """The spec's `CreateChatCompletionStreamResponse.choices[]` (response)."""
+    delta: Optional[ChatCompletionStreamResponseDelta] = None
+    logprobs: Optional[ChatChoiceLogprobs] = None
+    finish_reason: Optional[Literal["stop", "length", "tool_calls", "content_filter", "function_call"]] = None
+    index: Optional[int] = None
+
+
+@_dataclass
+class ChatCompletionStreamResponseDelta(_Model):
+    """The spec's `ChatCompletionStreamResponseDelta` (response).
+
+    Deprecated fields, kept for servers that still use them: function_call.
+    """
+    content: Optional[str] = None
+    function_call: Optional[FunctionCallStream] = None
+    tool_calls: Optional[List[ChatCompletionMessageToolCallChunk]] = None
+    role: Optional[Literal["developer", "system", "user", "assistant", "tool"]] = None
+    refusal: Optional[str] = None
+
+
+@_dataclass
+class FunctionCallStream(_Model):
+    """The spec's `ChatCompletionStreamResponseDelta.function_call` and
+    `ChatCompletionMessageToolCallChunk.function` (response). Deprecated by the spec."""
+    arguments: Optional[str] = None
+    name: Optional[str] = None
+
+
+@_dataclass
+class ChatCompletionMessageToolCallChunk(_Model):
+    """The spec's `ChatCompletionMessageToolCallChunk` (response)."""
+    index: Optional[int] = None
+    id: Optional[str] = None
+    type: Optional[Literal["function"]] = None
+    function: Optional[FunctionCallStream] = None
+
+
+@_dataclass
+class ChatCompletionList(_Model):
+    """The spec's `ChatCompletionList` (response)."""
+    object: Optional[Literal["list"]] = None
+    data: Optional[List[CreateChatCompletionResponse]] = None
+    first_id: Optional[str] = None
+    last_id: Optional[str] = None
+    has_more: Optional[bool] = None
+
+
+@_dataclass
+class ChatCompletionMessageList(_Model):
+    """The spec's `ChatCompletionMessageList` (response)."""
+    object: Optional[Literal["list"]] = None
+    data: Optional[List[ChatCompletionMessageListItem]] = None
+    first_id: Optional[str] = None
+    last_id: Optional[str] = None
+    has_more: Optional[bool] = None
+
+
+@_dataclass
+class ChatCompletionMessageListItem(_Model):
+    """The spec's `ChatCompletionMessageList.data[]` (response).
+
+    Deprecated fields, kept for servers that still use them: function_call.
+    """
+    content: Optional[str] = None
+    refusal: Optional[str] = None
+    tool_calls: Optional[ChatCompletionMessageToolCalls] = None
+    annotations: Optional[List[ChatCompletionResponseMessageAnnotation]] = None
+    role: Optional[Literal["assistant"]] = None
+    function_call: Optional[FunctionCall] = None
+    audio: Optional[ChatCompletionResponseMessageAudio] = None
+    id: Optional[str] = None
+    content_parts: Optional[List[Union[ChatCompletionRequestMessageContentPartText, ChatCompletionRequestMessageContentPartImage]]] = None
+
+
+@_dataclass
+class ChatCompletionDeleted(_Model):
+    """The spec's `ChatCompletionDeleted` (response)."""
+    object: Optional[Literal["chat.completion.deleted"]] = None
+    id: Optional[str] = None
+    deleted: Optional[bool] = None
+
+
+@_dataclass
+class ErrorResponse(_Model):
+    """The spec's `ErrorResponse` (response)."""
+    error: Optional[Error] = None
+
+
+@_dataclass
+class Error(_Model):
+    """The spec's `Error` (response)."""
+    code: Optional[str] = None
+    message: Optional[str] = None
+    param: Optional[str] = None
+    type: Optional[str] = None
+
+
+@_dataclass
+class CreateModelResponseProperties(_Model):
+    """The spec's `CreateModelResponseProperties` (request).
+
+    Deprecated fields, kept for servers that still use them: user, prompt_cache_retention.
+    """
+    metadata: Optional[Metadata] = None
+    top_logprobs: Optional[int] = None
+    temperature: Optional[float] = None
+    top_p: Optional[float] = None
+    user: Optional[str] = None
+    safety_identifier: Optional[str] = None
+    prompt_cache_key: Optional[str] = None
+    prompt_cache_retention: Optional[Literal["in_memory", "24h"]] = None
+    prompt_cache_options: Optional[PromptCacheOptionsParam] = None
+
+
+@_dataclass
+class ModelResponseProperties(_Model):
+    """The spec's `ModelResponseProperties` (request).
+
+    Deprecated fields, kept for servers that still use them: user, prompt_cache_retention.
+    """
+    metadata: Optional[Metadata] = None
+    top_logprobs: Optional[int] = None
+    temperature: Optional[float] = None
+    top_p: Optional[float] = None
+    user: Optional[str] = None
+    safety_identifier: Optional[str] = None
+    prompt_cache_key: Optional[str] = None
+    prompt_cache_retention: Optional[Literal["in_memory", "24h"]] = None
+
+
+# Unions, enums and maps of the spec, as type aliases.
+Metadata = Dict[str, str]
+ChatCompletionRequestMessage = Union[ChatCompletionRequestDeveloperMessage, ChatCompletionRequestSystemMessage, ChatCompletionRequestUserMessage, ChatCompletionRequestAssistantMessage, ChatCompletionRequestToolMessage, ChatCompletionRequestFunctionMessage]
+ModelIdsShared = str
+ServiceTier = Literal["auto", "default", "flex", "scale", "priority", "fast"]
+ResponseModalities = List[Literal["text", "audio"]]
+Verbosity = Literal["low", "medium", "high"]
+ReasoningEffort = Literal["none", "minimal", "low", "medium", "high", "xhigh", "max"]
+WebSearchContextSize = Literal["low", "medium", "high"]
+VoiceIdsOrCustomVoice = Union[str, CustomVoice]
+StopConfiguration = Union[str, List[str]]
+ChatCompletionToolChoiceOption = Union[Literal["none", "auto", "required"], ChatCompletionAllowedToolsChoice, ChatCompletionNamedToolChoice, ChatCompletionNamedToolChoiceCustom]
+ParallelToolCalls = bool
+ChatCompletionMessageToolCalls = List[Union[ChatCompletionMessageToolCall, ChatCompletionMessageCustomToolCall]]
+PromptCacheTTLEnum = Literal["30m"]
+PromptCacheModeEnum = Literal["implicit", "explicit"]
+ResponseFormatJsonSchemaSchema = Dict[str, Any]
+VoiceIdsShared = str
+FunctionParameters = Dict[str, Any]
+ChatCompletionRequestSystemMessageContentPart = ChatCompletionRequestMessageContentPartText
+ChatCompletionRequestUserMessageContentPart = Union[ChatCompletionRequestMessageContentPartText, ChatCompletionRequestMessageContentPartImage, ChatCompletionRequestMessageContentPartAudio, ChatCompletionRequestMessageContentPartFile]
+ChatCompletionRequestAssistantMessageContentPart = Union[ChatCompletionRequestMessageContentPartText, ChatCompletionRequestMessageContentPartRefusal]
+ChatCompletionRequestToolMessageContentPart = ChatCompletionRequestMessageContentPartText
+ModerationMode = Literal["score", "block"]
+ModerationInputType = Literal["text", "image"]
+
+
+@_dataclass
+class ListChatCompletionsQuery(_Model):
+    """The query of GET /chat/completions: `metadata` filters by key and value pairs."""
+    model: Optional[str] = None
+    metadata: Optional[Metadata] = None
+    after: Optional[str] = None
+    limit: Optional[int] = None
+    order: Optional[Literal["asc", "desc"]] = None
+
+
+@_dataclass
+class GetChatCompletionMessagesQuery(_Model):
+    """The query of GET /chat/completions/{completion_id}/messages."""
+    after: Optional[str] = None
+    limit: Optional[int] = None
+    order: Optional[Literal["asc", "desc"]] = None
 
 
 # ---------------------------------------------------------------- the Chat API
@@ -1467,3 +2594,102 @@ class Chat:
         params = _list_params(query, ("after", "limit", "order"), "query")
         return self._call("GET", path, None, params, extra_headers=extra_headers,
                           extra_query=extra_query, timeout=timeout, deadline=deadline)
+
+    # -- typed: dataclasses in, dataclasses out
+
+    def create(self, request: CreateChatCompletionRequest, *, extra_body: dict | None = None,
+               extra_headers: dict | None = None, extra_query: dict | None = None,
+               timeout: float | None = None, deadline: float | None = None) -> CreateChatCompletionResponse:
+        """POST /chat/completions: one complete response.  `extra_body` adds keys to the JSON."""
+        body = _typed_create(request, False, extra_body)
+        return self._call("POST", "/chat/completions", body, decode=_codec(CreateChatCompletionResponse).decode,
+                          extra_headers=extra_headers, extra_query=extra_query, timeout=timeout, deadline=deadline)
+
+    def create_stream(self, request: CreateChatCompletionRequest, *, extra_body: dict | None = None,
+                      extra_headers: dict | None = None, extra_query: dict | None = None,
+                      timeout: float | None = None, deadline: float | None = None) -> ChatCompletionResponseStream:
+        """POST /chat/completions as a stream of CreateChatCompletionStreamResponse chunks.
+
+        Sets ``stream`` itself; a request with ``stream=False`` is refused."""
+        body = _typed_create(request, True, extra_body)
+        return self._stream(body, _codec(CreateChatCompletionStreamResponse).decode, dict(
+            extra_headers=extra_headers, extra_query=extra_query, timeout=timeout, deadline=deadline))
+
+    def list(self, query: ListChatCompletionsQuery | dict | None = None, *, extra_headers: dict | None = None,
+             extra_query: dict | None = None, timeout: float | None = None,
+             deadline: float | None = None) -> ChatCompletionList:
+        """GET /chat/completions: a page of stored completions."""
+        params = _list_params(_query_dict(query, ListChatCompletionsQuery),
+                              ("model", "metadata", "after", "limit", "order"), "query")
+        return self._call("GET", "/chat/completions", None, params, decode=_codec(ChatCompletionList).decode,
+                          extra_headers=extra_headers, extra_query=extra_query, timeout=timeout, deadline=deadline)
+
+    def retrieve(self, completion_id: str, *, extra_headers: dict | None = None, extra_query: dict | None = None,
+                 timeout: float | None = None, deadline: float | None = None) -> CreateChatCompletionResponse:
+        """GET /chat/completions/{completion_id}."""
+        return self._call("GET", _id_path(completion_id), None, decode=_codec(CreateChatCompletionResponse).decode,
+                          extra_headers=extra_headers, extra_query=extra_query, timeout=timeout, deadline=deadline)
+
+    def update(self, completion_id: str, request: UpdateChatCompletionRequest, *, extra_body: dict | None = None,
+               extra_headers: dict | None = None, extra_query: dict | None = None,
+               timeout: float | None = None, deadline: float | None = None) -> CreateChatCompletionResponse:
+        """POST /chat/completions/{completion_id}: ``UpdateChatCompletionRequest(metadata=None)``
+        clears the metadata."""
+        path = _id_path(completion_id)
+        if not isinstance(request, UpdateChatCompletionRequest):
+            raise InvalidArgumentError("update takes an UpdateChatCompletionRequest, not %s; "
+                                       "update_byot takes a dict" % type(request).__name__)
+        body = _with_extra_body(request.to_dict(), extra_body)
+        return self._call("POST", path, body, decode=_codec(CreateChatCompletionResponse).decode,
+                          extra_headers=extra_headers, extra_query=extra_query, timeout=timeout, deadline=deadline)
+
+    def delete(self, completion_id: str, *, extra_headers: dict | None = None, extra_query: dict | None = None,
+               timeout: float | None = None, deadline: float | None = None) -> ChatCompletionDeleted:
+        """DELETE /chat/completions/{completion_id}."""
+        return self._call("DELETE", _id_path(completion_id), None, decode=_codec(ChatCompletionDeleted).decode,
+                          extra_headers=extra_headers, extra_query=extra_query, timeout=timeout, deadline=deadline)
+
+    def messages(self, completion_id: str, query: GetChatCompletionMessagesQuery | dict | None = None, *,
+                 extra_headers: dict | None = None, extra_query: dict | None = None,
+                 timeout: float | None = None, deadline: float | None = None) -> ChatCompletionMessageList:
+        """GET /chat/completions/{completion_id}/messages: a page of the stored messages."""
+        path = _id_path(completion_id, "/messages")
+        params = _list_params(_query_dict(query, GetChatCompletionMessagesQuery), ("after", "limit", "order"), "query")
+        return self._call("GET", path, None, params, decode=_codec(ChatCompletionMessageList).decode,
+                          extra_headers=extra_headers, extra_query=extra_query, timeout=timeout, deadline=deadline)
+
+
+def _with_extra_body(body: dict, extra_body) -> dict:
+    if extra_body is not None:
+        if not isinstance(extra_body, dict):
+            raise InvalidArgumentError("extra_body must be a dict, not %s" % type(extra_body).__name__)
+        body.update(extra_body)
+    return body
+
+
+def _typed_create(request, stream: bool, extra_body) -> dict:
+    """The JSON body of a typed create call, checked before anything is sent."""
+    if not isinstance(request, CreateChatCompletionRequest):
+        raise InvalidArgumentError("%s takes a CreateChatCompletionRequest, not %s; the _byot methods take dicts"
+                                   % ("create_stream" if stream else "create", type(request).__name__))
+    if not isinstance(request.model, str) or not request.model:
+        raise InvalidArgumentError("CreateChatCompletionRequest.model must be a non-empty string, not %r"
+                                   % (request.model,))
+    if not isinstance(request.messages, (list, tuple)) or not request.messages:
+        raise InvalidArgumentError("CreateChatCompletionRequest.messages must be a non-empty list")
+    if stream and request.stream is False:
+        raise InvalidArgumentError("create_stream cannot send stream=False; use create")
+    if not stream and request.stream:
+        raise InvalidArgumentError("create cannot send stream=True; use create_stream")
+    body = request.to_dict()
+    if stream:
+        body["stream"] = True
+    return _with_extra_body(body, extra_body)
+
+
+def _query_dict(query, cls) -> dict | None:
+    if isinstance(query, cls):
+        return query.to_dict()
+    if query is None or isinstance(query, dict):
+        return query
+    raise InvalidArgumentError("query must be a %s, a dict or None, not %s" % (cls.__name__, type(query).__name__))
