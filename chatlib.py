@@ -1061,20 +1061,25 @@ def _union_decoder(options: list):
         hints = typing.get_type_hints(m, globalns=globals())
         for field in ("type", "role"):
             lit = hints.get(field)
+            if getattr(lit, "__origin__", None) is typing.Union:  # Optional[Literal["x"]]
+                lit = [a for a in lit.__args__ if a is not type(None)][0]
             lit_args = getattr(lit, "__args__", ())
-            if lit_args and all(isinstance(a, str) for a in lit_args) and len(lit_args) == 1:
+            if len(lit_args) == 1 and isinstance(lit_args[0], str):
                 key = field
                 table[lit_args[0]] = _codec(m).decode
                 break
-    single = _codec(models[0]).decode if len(models) == 1 else None
+    # Without a discriminator the spec's first variant is meant (a tool call without "type" is a
+    # function call); with one chatlib does not know, the object is kept as a dict.
+    first = _codec(models[0]).decode if models else None
     expected = " or ".join(["an object"] * bool(models) + ["a list"] * bool(lists) + ["a string"] * bool(scalars))
 
     def decode_union(value, path):
         kind = type(value)
         if kind is dict and models:
-            dec = table.get(value.get(key)) if key else None
-            if dec is None:
-                dec = single
+            tag = value.get(key) if key else None
+            if tag is None:
+                return first(value, path)
+            dec = table.get(tag)
             return dec(value, path) if dec is not None else value
         if kind is list and lists:
             return list_decoder(value, path)
@@ -1992,6 +1997,45 @@ ChatCompletionRequestToolMessageContentPart = ChatCompletionRequestMessageConten
 ModerationMode = Literal["score", "block"]
 ModerationInputType = Literal["text", "image"]
 
+
+# The spec's inline objects and the dataclass each is, for tools that read the spec.
+_INLINE_NAMES = {
+    'updateChatCompletion.requestBody': 'UpdateChatCompletionRequest',
+    'CreateChatCompletionRequest.web_search_options': 'WebSearchOptions',
+    'CreateChatCompletionRequest.web_search_options.user_location': 'WebSearchUserLocation',
+    'CreateChatCompletionRequest.audio': 'ChatCompletionAudio',
+    'CreateChatCompletionResponse.choices[]': 'ChatChoice',
+    'CreateChatCompletionResponse.choices[].logprobs.anyOf[0]': 'ChatChoiceLogprobs',
+    'CreateChatCompletionStreamResponse.choices[]': 'ChatChoiceStream',
+    'CreateChatCompletionStreamResponse.choices[].logprobs': 'ChatChoiceLogprobs',
+    'ChatCompletionMessageList.data[]': 'ChatCompletionMessageListItem',
+    'ChatCompletionResponseMessage.annotations[]': 'ChatCompletionResponseMessageAnnotation',
+    'ChatCompletionResponseMessage.annotations[].url_citation': 'UrlCitation',
+    'ChatCompletionResponseMessage.function_call': 'FunctionCall',
+    'ChatCompletionResponseMessage.audio.anyOf[0]': 'ChatCompletionResponseMessageAudio',
+    'ResponseFormatJsonSchema.json_schema': 'JsonSchema',
+    'VoiceIdsOrCustomVoice.anyOf[1]': 'CustomVoice',
+    'ChatCompletionStreamOptions.anyOf[0]': 'ChatCompletionStreamOptions',
+    'CustomToolChatCompletions.custom': 'CustomToolProperties',
+    'CustomToolChatCompletions.custom.format.oneOf[0]': 'CustomToolTextFormat',
+    'CustomToolChatCompletions.custom.format.oneOf[1]': 'CustomToolGrammarFormat',
+    'CustomToolChatCompletions.custom.format.oneOf[1].grammar': 'CustomGrammarFormatParam',
+    'ChatCompletionTokenLogprob.top_logprobs[]': 'TopLogprobs',
+    'CompletionUsage.completion_tokens_details': 'CompletionTokensDetails',
+    'CompletionUsage.prompt_tokens_details': 'PromptTokensDetails',
+    'ChatCompletionStreamResponseDelta.function_call': 'FunctionCallStream',
+    'ChatCompletionRequestMessageContentPartImage.image_url': 'ImageUrl',
+    'ChatCompletionRequestAssistantMessage.audio.anyOf[0]': 'ChatCompletionRequestAssistantMessageAudio',
+    'ChatCompletionRequestAssistantMessage.function_call.anyOf[0]': 'FunctionCall',
+    'ChatCompletionNamedToolChoice.function': 'FunctionName',
+    'ChatCompletionNamedToolChoiceCustom.custom': 'CustomName',
+    'ChatCompletionMessageToolCallChunk.function': 'FunctionCallStream',
+    'ChatCompletionMessageToolCall.function': 'FunctionCall',
+    'ChatCompletionMessageCustomToolCall.custom': 'CustomTool',
+    'ChatCompletionRequestMessageContentPartAudio.input_audio': 'InputAudio',
+    'ChatCompletionRequestMessageContentPartFile.file': 'FileObject',
+    'ChatCompletionStreamOptions': 'ChatCompletionStreamOptions',
+}
 
 @_dataclass
 class ListChatCompletionsQuery(_Model):

@@ -1102,3 +1102,451 @@ def _peer_closed(conn):
         return conn.recv(1, socket.MSG_PEEK) == b""
     except OSError:
         return True
+
+
+# ---------------------------------------------------------------- types
+
+import typing  # noqa: E402  (used by the type tests only)
+
+MODELS = sorted((getattr(chatlib, n) for n in chatlib.__all__
+                 if isinstance(getattr(chatlib, n), type) and issubclass(getattr(chatlib, n), chatlib._Model)),
+                key=lambda c: c.__name__)
+
+
+def without_nulls(value):
+    """`value` with every null-valued key of every object dropped, as from_dict/to_dict may do."""
+    if isinstance(value, dict):
+        return {k: without_nulls(v) for k, v in value.items() if v is not None}
+    if isinstance(value, list):
+        return [without_nulls(v) for v in value]
+    return value
+
+
+def sample(tp, depth=0):
+    """A value of type hint `tp`, with every optional field of a dataclass filled in."""
+    origin = getattr(tp, "__origin__", None)
+    args = getattr(tp, "__args__", ())
+    if isinstance(tp, type) and issubclass(tp, chatlib._Model):
+        return build(tp, depth + 1)
+    if origin is list:
+        return [sample(args[0], depth)]
+    if origin is dict:
+        return {"k": sample(args[1], depth)}
+    if origin is typing.Union:
+        opts = [a for a in args if a is not type(None)]
+        models = [a for a in opts if isinstance(a, type) and issubclass(a, chatlib._Model)]
+        return sample(models[0] if models and depth < 3 else opts[0], depth)
+    if origin is typing.Literal:
+        return args[0]
+    return {str: "text", int: 3, float: 0.5, bool: True}.get(tp, {"any": [1, "x"]})
+
+
+def build(cls, depth=0):
+    hints = typing.get_type_hints(cls, vars(chatlib))
+    kw = {}
+    for f in chatlib.dataclasses.fields(cls):
+        if depth > 4 and f.default is None:
+            continue
+        kw[f.name] = sample(hints[f.name], depth)
+    return cls(**kw)
+
+
+class TypesTest(unittest.TestCase):
+    def test_every_dataclass_builds_and_round_trips(self):
+        self.assertGreaterEqual(len(MODELS), 80)
+        for cls in MODELS:
+            obj = build(cls)
+            d = obj.to_dict()
+            self.assertEqual(set(d), {f.name for f in chatlib.dataclasses.fields(cls)}, cls.__name__)
+            back = cls.from_dict(json.loads(json.dumps(d)))
+            self.assertEqual(back, obj, cls.__name__)
+            self.assertEqual(back.to_dict(), d, cls.__name__)
+            self.assertIn(cls.__name__ + "(", repr(obj))
+            self.assertTrue(chatlib.dataclasses.is_dataclass(cls))
+
+    def test_every_schema_of_the_spec_has_its_type(self):
+        path = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "shared", "openapi",
+                            "chat-completions.json")
+        if not os.path.exists(path):
+            self.skipTest("the spec is not beside this checkout")
+        with open(path) as f:
+            schemas = json.load(f)["schemas"]
+        inline_names = chatlib._INLINE_NAMES
+        self.assertEqual(len(schemas), 110)
+        for name, schema in schemas.items():
+            py = inline_names.get(name, name)
+            self.assertTrue(hasattr(chatlib, py), "no type for %s" % name)
+            props = schema.get("properties") or {}
+            if name == "ChatCompletionStreamOptions":
+                props = schemas["ChatCompletionStreamOptions.anyOf[0]"]["properties"]
+            if props:
+                fields = {f.name for f in chatlib.dataclasses.fields(getattr(chatlib, py))}
+                self.assertEqual(set(props) - fields, set(), name)
+                hints = typing.get_type_hints(getattr(chatlib, py), vars(chatlib))
+                for field, spec in props.items():
+                    required = spec.get("required") and not spec.get("nullable")
+                    cls = getattr(chatlib, py)
+                    if required and cls._required:
+                        # a required request field is a required argument, or a constant with its default
+                        default = cls.__dataclass_fields__[field].default
+                        self.assertTrue(default is chatlib.dataclasses.MISSING or "const" in spec, (name, field))
+                    self.assertIn(field, hints)
+
+    def test_required_request_fields_are_required_arguments(self):
+        with self.assertRaises(TypeError):
+            chatlib.CreateChatCompletionRequest(model="m")
+        with self.assertRaises(TypeError):
+            chatlib.ChatCompletionRequestUserMessage()
+        m = chatlib.ChatCompletionRequestUserMessage(content="hi")
+        self.assertEqual(m.to_dict(), {"content": "hi", "role": "user"})
+        self.assertEqual(chatlib.ChatCompletionTool(function=chatlib.FunctionObject(name="f")).to_dict(),
+                         {"type": "function", "function": {"name": "f"}})
+
+    def test_requests_send_only_what_was_set(self):
+        req = chatlib.CreateChatCompletionRequest(
+            model="gpt-4o", messages=[chatlib.ChatCompletionRequestSystemMessage(content="Be brief."),
+                                      chatlib.ChatCompletionRequestUserMessage(content=[
+                                          chatlib.ChatCompletionRequestMessageContentPartText(text="What is this?"),
+                                          chatlib.ChatCompletionRequestMessageContentPartImage(
+                                              image_url=chatlib.ImageUrl(url="https://x/y.png", detail="low"))])],
+            temperature=0.2, stop=["END"], tool_choice="auto", response_format=chatlib.ResponseFormatJsonObject())
+        self.assertEqual(req.to_dict(), {
+            "model": "gpt-4o", "temperature": 0.2, "stop": ["END"], "tool_choice": "auto",
+            "response_format": {"type": "json_object"},
+            "messages": [{"role": "system", "content": "Be brief."},
+                         {"role": "user", "content": [{"type": "text", "text": "What is this?"},
+                                                      {"type": "image_url",
+                                                       "image_url": {"url": "https://x/y.png", "detail": "low"}}]}]})
+        self.assertEqual(chatlib.UpdateChatCompletionRequest(metadata=None).to_dict(), {"metadata": None})
+        self.assertEqual(chatlib.ChatCompletionRequestFunctionMessage(name="f", content=None).to_dict(),
+                         {"role": "function", "name": "f", "content": None})
+        with self.assertRaises(chatlib.InvalidArgumentError) as cm:
+            chatlib.ChatCompletionRequestToolMessage(content=None, tool_call_id="t").to_dict()
+        self.assertIn("ChatCompletionRequestToolMessage.content", str(cm.exception))
+
+    def test_unions_decode_by_discriminator(self):
+        req = chatlib.CreateChatCompletionRequest.from_dict({
+            "model": "m", "messages": [
+                {"role": "developer", "content": "d"}, {"role": "system", "content": "s"},
+                {"role": "user", "content": [{"type": "text", "text": "t"},
+                                             {"type": "input_audio", "input_audio": {"data": "AAA", "format": "wav"}},
+                                             {"type": "file", "file": {"file_id": "f1"}},
+                                             {"type": "video_url", "video_url": {"url": "v"}}]},
+                {"role": "assistant", "content": [{"type": "refusal", "refusal": "no"}],
+                 "tool_calls": [{"id": "c", "type": "custom", "custom": {"name": "n", "input": "i"}}]},
+                {"role": "tool", "tool_call_id": "c", "content": "r"}, {"role": "function", "name": "f", "content": None},
+                {"role": "critic", "content": "unknown role stays a dict"}],
+            "tools": [{"type": "function", "function": {"name": "f", "parameters": {"type": "object"}}},
+                      {"type": "custom", "custom": {"name": "g", "format": {"type": "grammar", "grammar": {
+                          "definition": "start: x", "syntax": "lark"}}}}],
+            "tool_choice": {"type": "function", "function": {"name": "f"}},
+            "response_format": {"type": "json_schema", "json_schema": {"name": "n", "schema": {"type": "object"},
+                                                                        "strict": True}},
+            "stop": "END", "prediction": {"type": "content", "content": "old text"},
+            "audio": {"voice": {"id": "voice_1"}, "format": "mp3"}, "function_call": "auto",
+            "stream_options": {"include_usage": True}})
+        kinds = [type(m).__name__ for m in req.messages]
+        self.assertEqual(kinds, ["ChatCompletionRequestDeveloperMessage", "ChatCompletionRequestSystemMessage",
+                                 "ChatCompletionRequestUserMessage", "ChatCompletionRequestAssistantMessage",
+                                 "ChatCompletionRequestToolMessage", "ChatCompletionRequestFunctionMessage", "dict"])
+        parts = req.messages[2].content
+        self.assertIsInstance(parts[1], chatlib.ChatCompletionRequestMessageContentPartAudio)
+        self.assertEqual(parts[1].input_audio.format, "wav")
+        self.assertIsInstance(parts[2], chatlib.ChatCompletionRequestMessageContentPartFile)
+        self.assertEqual(parts[3], {"type": "video_url", "video_url": {"url": "v"}})
+        self.assertIsInstance(req.messages[3].content[0], chatlib.ChatCompletionRequestMessageContentPartRefusal)
+        self.assertIsInstance(req.messages[3].tool_calls[0], chatlib.ChatCompletionMessageCustomToolCall)
+        self.assertIsInstance(req.tools[1], chatlib.CustomToolChatCompletions)
+        self.assertIsInstance(req.tools[1].custom.format, chatlib.CustomToolGrammarFormat)
+        self.assertIsInstance(req.tool_choice, chatlib.ChatCompletionNamedToolChoice)
+        self.assertIsInstance(req.response_format, chatlib.ResponseFormatJsonSchema)
+        self.assertEqual(req.response_format.json_schema.strict, True)
+        self.assertEqual((req.stop, req.function_call), ("END", "auto"))
+        self.assertEqual(req.prediction.content, "old text")
+        self.assertIsInstance(req.audio.voice, chatlib.CustomVoice)
+        self.assertTrue(req.stream_options.include_usage)
+
+    def test_wrong_shapes_name_the_path(self):
+        for body, path in (({"choices": [{"message": "hi"}]}, "choices[0].message"),
+                           ({"choices": [1, 2]}, "choices[0]"),
+                           ({"choices": {"0": {}}}, "choices"),
+                           ({"usage": "lots"}, "usage"),
+                           ({"choices": [{"message": {"tool_calls": [{"function": []}]}}]},
+                            "choices[0].message.tool_calls[0].function"),
+                           ("not an object", "the body")):
+            with self.assertRaises(chatlib.JSONDeserializeError, msg=path) as cm:
+                chatlib.CreateChatCompletionResponse.from_dict(body)
+            self.assertTrue(str(cm.exception).startswith(path + ": expected"), str(cm.exception))
+        with self.assertRaises(chatlib.JSONDeserializeError) as cm:
+            chatlib.CreateChatCompletionRequest.from_dict({"model": "m", "messages": [{"role": "user", "content": {"text": "x"}}]})
+        self.assertIn("messages[0].content", str(cm.exception))
+
+    def test_unknown_keys_and_values_are_kept(self):
+        body = dict(COMPLETION, service_tier="on_demand", x_groq={"id": "req_01"},
+                    choices=[dict(COMPLETION["choices"][0], finish_reason="eos", stop_reason=128009)])
+        r = chatlib.CreateChatCompletionResponse.from_dict(body)
+        self.assertEqual(r.service_tier, "on_demand")
+        self.assertEqual(r.extra, {"x_groq": {"id": "req_01"}})
+        self.assertEqual(r.choices[0].finish_reason, "eos")
+        self.assertEqual(r.choices[0].extra["stop_reason"], 128009)
+        self.assertEqual(r.to_dict(), without_nulls(body))
+        r.extra["added"] = 1
+        self.assertEqual(r.to_dict()["added"], 1)
+
+
+
+TOOL_CALL_RESPONSE = {
+    "id": "chatcmpl-tools", "object": "chat.completion", "created": 1700000001, "model": "gpt-4o-2024-08-06",
+    "system_fingerprint": "fp_1", "service_tier": "default",
+    "choices": [{"index": 0, "finish_reason": "tool_calls", "logprobs": None, "message": {
+        "role": "assistant", "content": None, "refusal": None, "annotations": [],
+        "tool_calls": [
+            {"id": "call_1", "type": "function", "function": {"name": "get_weather", "arguments": "{\"city\": \"Paris\"}"}},
+            {"id": "call_2", "type": "function", "function": {"name": "get_weather", "arguments": "{\"city\": \"Oslo\"}"}}]}}],
+    "usage": {"prompt_tokens": 80, "completion_tokens": 40, "total_tokens": 120,
+              "prompt_tokens_details": {"cached_tokens": 64, "audio_tokens": 0},
+              "completion_tokens_details": {"reasoning_tokens": 12, "audio_tokens": 0,
+                                            "accepted_prediction_tokens": 1, "rejected_prediction_tokens": 2}},
+}
+RICH_RESPONSE = {
+    "id": "chatcmpl-rich", "object": "chat.completion", "created": 1700000002, "model": "gpt-4o-audio-preview",
+    "metadata": {"user": "u1"},
+    "choices": [
+        {"index": 0, "finish_reason": "stop", "message": {
+            "role": "assistant", "content": "See https://example.com.", "refusal": None,
+            "annotations": [{"type": "url_citation", "url_citation": {"start_index": 4, "end_index": 23,
+                                                                      "url": "https://example.com", "title": "Ex"}}],
+            "audio": {"id": "audio_1", "expires_at": 1700003600, "data": "UklGRg==", "transcript": "See..."}},
+         "logprobs": {"content": [{"token": "See", "logprob": -0.1, "bytes": [83, 101, 101],
+                                   "top_logprobs": [{"token": "See", "logprob": -0.1, "bytes": [83, 101, 101]},
+                                                    {"token": "Look", "logprob": -2.5, "bytes": None}]}],
+                      "refusal": None}},
+        {"index": 1, "finish_reason": "content_filter", "logprobs": None,
+         "message": {"role": "assistant", "content": None, "refusal": "I can't help with that."}}],
+    "usage": {"prompt_tokens": 1, "completion_tokens": 2, "total_tokens": 3},
+}
+STREAM_CHUNKS = [
+    {"id": "c", "object": "chat.completion.chunk", "created": 1, "model": "m", "system_fingerprint": "fp",
+     "choices": [{"index": 0, "delta": {"role": "assistant", "content": "", "refusal": None},
+                  "logprobs": None, "finish_reason": None}], "obfuscation": "ab"},
+    {"id": "c", "object": "chat.completion.chunk", "created": 1, "model": "m",
+     "choices": [{"index": 0, "delta": {"tool_calls": [{"index": 0, "id": "call_1", "type": "function",
+                                                        "function": {"name": "f", "arguments": ""}}]},
+                  "logprobs": {"content": [{"token": "x", "logprob": -1.0, "bytes": None, "top_logprobs": []}],
+                               "refusal": None}, "finish_reason": None}]},
+    {"id": "c", "object": "chat.completion.chunk", "created": 1, "model": "m",
+     "choices": [{"index": 0, "delta": {"tool_calls": [{"index": 0, "function": {"arguments": "{}"}}]},
+                  "finish_reason": "tool_calls"}]},
+    {"id": "c", "object": "chat.completion.chunk", "created": 1, "model": "m", "choices": [],
+     "usage": {"prompt_tokens": 5, "completion_tokens": 7, "total_tokens": 12}},
+]
+
+
+class RealBodiesTest(unittest.TestCase):
+    def round_trip(self, cls, body):
+        obj = cls.from_dict(body)
+        out = obj.to_dict()
+        self.assertEqual(without_nulls(out), without_nulls(body))
+        return obj
+
+    def test_tool_calls_and_usage_details(self):
+        r = self.round_trip(chatlib.CreateChatCompletionResponse, TOOL_CALL_RESPONSE)
+        msg = r.choices[0].message
+        self.assertEqual(r.choices[0].finish_reason, "tool_calls")
+        self.assertIsNone(msg.content)
+        self.assertEqual([(c.id, c.function.name, json.loads(c.function.arguments)["city"]) for c in msg.tool_calls],
+                         [("call_1", "get_weather", "Paris"), ("call_2", "get_weather", "Oslo")])
+        self.assertIsInstance(msg.tool_calls[0], chatlib.ChatCompletionMessageToolCall)
+        u = r.usage
+        self.assertEqual((u.prompt_tokens, u.completion_tokens, u.total_tokens), (80, 40, 120))
+        self.assertEqual(u.prompt_tokens_details.cached_tokens, 64)
+        self.assertIsInstance(u.completion_tokens_details, chatlib.CompletionTokensDetails)
+        self.assertEqual((u.completion_tokens_details.reasoning_tokens,
+                          u.completion_tokens_details.rejected_prediction_tokens), (12, 2))
+        self.assertEqual((r.system_fingerprint, r.service_tier, r.created), ("fp_1", "default", 1700000001))
+
+    def test_annotations_audio_logprobs_refusal(self):
+        r = self.round_trip(chatlib.CreateChatCompletionResponse, RICH_RESPONSE)
+        m0, m1 = r.choices[0].message, r.choices[1].message
+        a = m0.annotations[0]
+        self.assertIsInstance(a, chatlib.ChatCompletionResponseMessageAnnotation)
+        self.assertEqual((a.type, a.url_citation.url, a.url_citation.start_index, a.url_citation.title),
+                         ("url_citation", "https://example.com", 4, "Ex"))
+        self.assertEqual((m0.audio.id, m0.audio.expires_at, m0.audio.transcript), ("audio_1", 1700003600, "See..."))
+        lp = r.choices[0].logprobs.content[0]
+        self.assertIsInstance(lp, chatlib.ChatCompletionTokenLogprob)
+        self.assertEqual((lp.token, lp.logprob, lp.bytes), ("See", -0.1, [83, 101, 101]))
+        self.assertEqual([t.token for t in lp.top_logprobs], ["See", "Look"])
+        self.assertIsNone(lp.top_logprobs[1].bytes)
+        self.assertEqual((m1.refusal, r.choices[1].finish_reason), ("I can't help with that.", "content_filter"))
+        self.assertEqual(r.metadata, {"user": "u1"})
+
+    def test_stream_chunks_with_usage_at_the_end(self):
+        chunks = [self.round_trip(chatlib.CreateChatCompletionStreamResponse, c) for c in STREAM_CHUNKS]
+        self.assertEqual(chunks[0].choices[0].delta.role, "assistant")
+        self.assertEqual(chunks[0].obfuscation, "ab")
+        tc = chunks[1].choices[0].delta.tool_calls[0]
+        self.assertIsInstance(tc, chatlib.ChatCompletionMessageToolCallChunk)
+        self.assertEqual((tc.index, tc.id, tc.function.name), (0, "call_1", "f"))
+        self.assertIsInstance(tc.function, chatlib.FunctionCallStream)
+        self.assertEqual(chunks[1].choices[0].logprobs.content[0].token, "x")
+        self.assertEqual(chunks[2].choices[0].finish_reason, "tool_calls")
+        self.assertEqual(chunks[3].choices, [])
+        self.assertEqual(chunks[3].usage.total_tokens, 12)
+
+    def test_list_messages_deleted(self):
+        lst = self.round_trip(chatlib.ChatCompletionList, {
+            "object": "list", "data": [TOOL_CALL_RESPONSE, COMPLETION], "first_id": "chatcmpl-tools",
+            "last_id": "chatcmpl-1", "has_more": True})
+        self.assertEqual([d.id for d in lst.data], ["chatcmpl-tools", "chatcmpl-1"])
+        self.assertTrue(lst.has_more)
+        msgs = self.round_trip(chatlib.ChatCompletionMessageList, {
+            "object": "list", "first_id": "m1", "last_id": "m1", "has_more": False,
+            "data": [{"id": "m1", "role": "user", "content": "hi", "content_parts": [{"type": "text", "text": "hi"}],
+                      "refusal": None, "annotations": [], "tool_calls": None}]})
+        item = msgs.data[0]
+        self.assertIsInstance(item, chatlib.ChatCompletionMessageListItem)
+        self.assertEqual((item.id, item.role, item.content), ("m1", "user", "hi"))  # an unknown role is kept
+        self.assertIsInstance(item.content_parts[0], chatlib.ChatCompletionRequestMessageContentPartText)
+        d = self.round_trip(chatlib.ChatCompletionDeleted, {"object": "chat.completion.deleted", "id": "c", "deleted": True})
+        self.assertTrue(d.deleted)
+
+    def test_providers(self):
+        groq = dict(COMPLETION, service_tier="on_demand", x_groq={"id": "req_01j"},
+                    usage=dict(COMPLETION["usage"], queue_time=0.01, prompt_time=0.002))
+        r = self.round_trip(chatlib.CreateChatCompletionResponse, groq)
+        self.assertEqual((r.service_tier, r.usage.extra["queue_time"]), ("on_demand", 0.01))
+        openrouter = dict(COMPLETION, provider="DeepInfra",
+                          choices=[dict(COMPLETION["choices"][0], native_finish_reason="STOP")])
+        r = self.round_trip(chatlib.CreateChatCompletionResponse, openrouter)
+        self.assertEqual((r.extra["provider"], r.choices[0].extra["native_finish_reason"]), ("DeepInfra", "STOP"))
+        vllm = dict(COMPLETION, prompt_logprobs=None, choices=[{
+            "index": 0, "finish_reason": "stop", "stop_reason": None, "logprobs": None,
+            "message": {"role": "assistant", "content": "4", "reasoning_content": "2+2=4", "tool_calls": []}}])
+        r = self.round_trip(chatlib.CreateChatCompletionResponse, vllm)
+        self.assertEqual(r.choices[0].message.extra["reasoning_content"], "2+2=4")
+        azure = dict(COMPLETION, prompt_filter_results=[{"prompt_index": 0, "content_filter_results": {
+            "hate": {"filtered": False, "severity": "safe"}}}],
+            choices=[dict(COMPLETION["choices"][0], content_filter_results={"hate": {"filtered": False}})])
+        r = self.round_trip(chatlib.CreateChatCompletionResponse, azure)
+        self.assertIn("prompt_filter_results", r.extra)
+        self.assertIn("content_filter_results", r.choices[0].extra)
+        azure_first_chunk = {"id": "", "object": "", "created": 0, "model": "", "choices": [],
+                             "prompt_filter_results": [{"prompt_index": 0, "content_filter_results": {}}]}
+        c = self.round_trip(chatlib.CreateChatCompletionStreamResponse, azure_first_chunk)
+        self.assertEqual(c.choices, [])
+        bare = {"id": "x", "model": "llama", "choices": [{"index": 0, "message": {"content": "hi"}}]}  # llama.cpp-ish
+        r = self.round_trip(chatlib.CreateChatCompletionResponse, bare)
+        self.assertEqual((r.object, r.created, r.choices[0].message.content), (None, None, "hi"))
+        ollama_tool = {"id": "x", "choices": [{"index": 0, "message": {"role": "assistant", "content": "", "tool_calls": [
+            {"id": "call_x", "function": {"name": "f", "arguments": "{}"}}]}}]}  # no "type", no "index"
+        r = self.round_trip(chatlib.CreateChatCompletionResponse, ollama_tool)
+        self.assertIsInstance(r.choices[0].message.tool_calls[0], chatlib.ChatCompletionMessageToolCall)
+
+
+class ConversationTest(ServerTest):
+    def test_typed_methods_over_http(self):
+        chat = self.chat()
+        self.responses.append(reply(200, COMPLETION))
+        req = chatlib.CreateChatCompletionRequest(
+            model="gpt-4o-mini", messages=[chatlib.ChatCompletionRequestUserMessage(content="Hi")], temperature=0)
+        r = chat.create(req, extra_body={"top_k": 5, "guided_json": {"type": "object"}})
+        self.assertIsInstance(r, chatlib.CreateChatCompletionResponse)
+        self.assertEqual(r.choices[0].message.content, "Hello!")
+        self.assertEqual(self.last.json(), {"model": "gpt-4o-mini", "temperature": 0, "top_k": 5,
+                                            "guided_json": {"type": "object"},
+                                            "messages": [{"role": "user", "content": "Hi"}]})
+        self.responses.append(sse(*STREAM_CHUNKS))
+        with chat.create_stream(req, extra_headers={"X-T": "1"}) as s:
+            chunks = list(s)
+        self.assertEqual(self.last.json()["stream"], True)
+        self.assertTrue(all(isinstance(c, chatlib.CreateChatCompletionStreamResponse) for c in chunks))
+        self.assertEqual(chunks[-1].usage.total_tokens, 12)
+        self.responses.append(reply(200, {"object": "list", "data": [COMPLETION], "first_id": "chatcmpl-1",
+                                          "last_id": "chatcmpl-1", "has_more": False}))
+        page = chat.list(chatlib.ListChatCompletionsQuery(limit=5, metadata={"k": "v"}))
+        self.assertEqual(page.data[0].id, "chatcmpl-1")
+        self.assertEqual(self.last.query, "metadata%5Bk%5D=v&limit=5")
+        chat.list({"order": "desc"})
+        self.assertEqual(self.last.query, "order=desc")
+        self.responses.append(reply(200, COMPLETION))
+        self.assertEqual(chat.retrieve("chatcmpl-1").id, "chatcmpl-1")
+        self.responses.append(reply(200, COMPLETION))
+        chat.update("chatcmpl-1", chatlib.UpdateChatCompletionRequest(metadata=None))
+        self.assertEqual(self.last.json(), {"metadata": None})
+        self.responses.append(reply(200, {"object": "chat.completion.deleted", "id": "chatcmpl-1", "deleted": True}))
+        self.assertTrue(chat.delete("chatcmpl-1").deleted)
+        self.responses.append(reply(200, {"object": "list", "data": [{"id": "m", "role": "user", "content": "Hi"}],
+                                          "first_id": "m", "last_id": "m", "has_more": False}))
+        self.assertEqual(chat.messages("chatcmpl-1", chatlib.GetChatCompletionMessagesQuery(limit=1)).data[0].id, "m")
+        self.assertEqual(self.last.query, "limit=1")
+        r = chat.with_response.retrieve("chatcmpl-1")
+        self.assertIsInstance(r.data, chatlib.CreateChatCompletionResponse)
+
+    def test_typed_request_checks(self):
+        chat = self.chat()
+        msgs = [chatlib.ChatCompletionRequestUserMessage(content="x")]
+        for bad in (chatlib.CreateChatCompletionRequest(model="", messages=msgs),
+                    chatlib.CreateChatCompletionRequest(model=None, messages=msgs),
+                    chatlib.CreateChatCompletionRequest(model="m", messages=[]),
+                    chatlib.CreateChatCompletionRequest(model="m", messages=None),
+                    chatlib.CreateChatCompletionRequest(model="m", messages=msgs, stream=True),
+                    {"model": "m", "messages": []}):
+            with self.assertRaises(chatlib.InvalidArgumentError, msg=repr(bad)):
+                chat.create(bad)
+        with self.assertRaises(chatlib.InvalidArgumentError):
+            chat.create_stream(chatlib.CreateChatCompletionRequest(model="m", messages=msgs, stream=False))
+        with self.assertRaises(chatlib.InvalidArgumentError):
+            chat.create(chatlib.CreateChatCompletionRequest(model="m", messages=msgs), extra_body=[1])
+        with self.assertRaises(chatlib.InvalidArgumentError):
+            chat.update("c", {"metadata": None})
+        with self.assertRaises(chatlib.InvalidArgumentError):
+            chat.list(chatlib.GetChatCompletionMessagesQuery())
+        self.assertEqual(self.server.requests, [])
+
+    def test_multi_turn_tool_calling(self):
+        final = dict(COMPLETION, choices=[{"index": 0, "finish_reason": "stop", "logprobs": None,
+                                           "message": {"role": "assistant", "content": "Paris 18C, Oslo 4C."}}])
+        self.responses += [reply(200, TOOL_CALL_RESPONSE), reply(200, final)]
+        chat = self.chat()
+        tools = [chatlib.ChatCompletionTool(function=chatlib.FunctionObject(
+            name="get_weather", description="Weather in a city",
+            parameters={"type": "object", "properties": {"city": {"type": "string"}}, "required": ["city"]}))]
+        messages = [chatlib.ChatCompletionRequestUserMessage(content="Weather in Paris and Oslo?")]
+        temps = {"Paris": "18C", "Oslo": "4C"}
+        while True:
+            r = chat.create(chatlib.CreateChatCompletionRequest(model="gpt-4o", messages=messages, tools=tools))
+            msg = r.choices[0].message
+            messages.append(msg)  # the reply goes back as it is
+            if not msg.tool_calls:
+                break
+            for call in msg.tool_calls:
+                args = json.loads(call.function.arguments)
+                messages.append(chatlib.ChatCompletionRequestToolMessage(content=temps[args["city"]],
+                                                                         tool_call_id=call.id))
+        self.assertEqual(msg.content, "Paris 18C, Oslo 4C.")
+        first, second = (q.json() for q in self.server.requests)
+        tool_json = [{"type": "function", "function": {"name": "get_weather", "description": "Weather in a city",
+                                                       "parameters": {"type": "object", "properties": {
+                                                           "city": {"type": "string"}}, "required": ["city"]}}}]
+        self.assertEqual(first, {"model": "gpt-4o", "tools": tool_json,
+                                 "messages": [{"role": "user", "content": "Weather in Paris and Oslo?"}]})
+        self.assertEqual(second, {"model": "gpt-4o", "tools": tool_json, "messages": [
+            {"role": "user", "content": "Weather in Paris and Oslo?"},
+            {"role": "assistant", "tool_calls": [
+                {"id": "call_1", "type": "function", "function": {"name": "get_weather", "arguments": "{\"city\": \"Paris\"}"}},
+                {"id": "call_2", "type": "function", "function": {"name": "get_weather", "arguments": "{\"city\": \"Oslo\"}"}}]},
+            {"role": "tool", "content": "18C", "tool_call_id": "call_1"},
+            {"role": "tool", "content": "4C", "tool_call_id": "call_2"}]})
+
+    def test_to_request_leaves_out_response_fields(self):
+        r = chatlib.CreateChatCompletionResponse.from_dict(RICH_RESPONSE)
+        m = r.choices[0].message.to_request()
+        self.assertIsInstance(m, chatlib.ChatCompletionRequestAssistantMessage)
+        self.assertEqual(m.to_dict(), {"role": "assistant", "content": "See https://example.com.",
+                                       "audio": {"id": "audio_1"}})
+        vllm = chatlib.ChatCompletionResponseMessage.from_dict(
+            {"role": "assistant", "content": "4", "reasoning_content": "think",
+             "tool_calls": [{"id": "c1", "function": {"name": "f", "arguments": "{}"}}]})
+        self.assertEqual(vllm.to_request().to_dict(), {"role": "assistant", "content": "4", "tool_calls": [
+            {"id": "c1", "type": "function", "function": {"name": "f", "arguments": "{}"}}]})
