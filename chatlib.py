@@ -388,10 +388,11 @@ def _load_http():
     class Request(urllib.request.Request):
         """A request that knows the configured origin and which headers are credentials."""
 
-        def __init__(self, url, data, headers, method, origin, secrets, redirects=0):
-            super().__init__(url, data=data, headers=headers, method=method)
+        def __init__(self, url, data, headers, method, origin, secret_names, redirects=0):
+            # origin_req_host given saves urllib a second parse of the URL
+            super().__init__(url, data=data, headers=headers, method=method, origin_req_host=origin[1])
             self.origin = origin
-            self.secrets = secrets
+            self.secret_names = secret_names
             self.redirects = redirects
 
     def _conn_class(base):
@@ -399,6 +400,15 @@ def _load_http():
             # http.client would add "Accept-Encoding: identity" itself; chatlib sets it, so skip.
             def putrequest(self, method, url, skip_host=False, skip_accept_encoding=False):
                 return super().putrequest(method, url, skip_host, True)
+
+            def connect(self):
+                super().connect()
+                # http.client writes the headers and the body in two sends; without this, Nagle's
+                # algorithm can hold the body back for a delayed ACK (tens of ms per request).
+                try:
+                    self.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+                except (OSError, AttributeError):
+                    pass
         return Connection
 
     HTTPConnection = _conn_class(http.client.HTTPConnection)
@@ -516,7 +526,8 @@ def _load_http():
             def refuse(why):
                 body = _read_capped(resp, 65536)
                 _release(resp, True)
-                raise _status_error(code, resp.headers, body, "redirect not followed: " + why, req.secrets)
+                raise _status_error(code, resp.headers, body, "redirect not followed: " + why,
+                                    _secret_values(dict(req.header_items())))
 
             if not location:
                 refuse("the %d response has no Location header" % code)
@@ -537,7 +548,7 @@ def _load_http():
             headers.update(req.unredirected_hdrs)
             headers.pop("Host", None)
             if _origin(new_url) != req.origin:
-                headers = {k: v for k, v in headers.items() if k.lower() not in req.secrets}
+                headers = {k: v for k, v in headers.items() if k.lower() not in req.secret_names}
             if code in (307, 308):
                 data = req.data
             else:
@@ -545,7 +556,7 @@ def _load_http():
                 headers = {k: v for k, v in headers.items()
                            if k.lower() not in ("content-length", "content-type")}
             new_req = Request(new_url, data, headers, method if code in (307, 308) else "GET",
-                              req.origin, req.secrets, req.redirects + 1)
+                              req.origin, req.secret_names, req.redirects + 1)
             return self.parent.open(new_req, timeout=req.timeout)
 
         https_response = http_response
@@ -553,16 +564,26 @@ def _load_http():
     return Request, Pool, Handler, RedirectHandler, HTTPConnection, HTTPSConnection, ssl, urllib, http.client, socket
 
 
-def _read_capped(resp, limit: int) -> bytes:
-    """Reads a whole non-streamed body, raising APIError past `limit` bytes."""
-    data = resp.read(limit + 1) if limit is not None else resp.read()
-    if limit is not None and len(data) > limit:
-        resp.close()
-        raise APIError("the response body is larger than the limit of %d bytes (max_body_size)" % limit)
-    if resp.length:  # read(amt) returns a short body quietly when the server closes early
-        import http.client
-        raise http.client.IncompleteRead(data, resp.length)
-    return data
+def _read_capped(resp, limit: int | None) -> bytes:
+    """Reads a whole non-streamed body, raising APIError past `limit` bytes (None: no limit)."""
+    length = resp.length
+    if limit is None or (length is not None and length <= limit):
+        return resp.read()  # raises IncompleteRead if the server closes early
+    if length is not None:
+        _release(resp, False)
+        raise APIError("the response body of %d bytes is larger than the limit of %d bytes (max_body_size)"
+                       % (length, limit))
+    parts = []
+    size = 0
+    while True:  # chunked or read-until-close: the size is known only at the end
+        part = resp.read1(65536)
+        if not part:
+            return b"".join(parts)
+        size += len(part)
+        if size > limit:
+            _release(resp, False)
+            raise APIError("the response body is larger than the limit of %d bytes (max_body_size)" % limit)
+        parts.append(part)
 
 
 def _release(resp, ok: bool) -> None:
@@ -624,8 +645,8 @@ class _Transport:
         self.ssl_error = ssl.SSLError
         self.cert_error = getattr(ssl, "SSLCertVerificationError", ssl.SSLError)
 
-    def open(self, method, url, headers, body, timeout, origin, secrets):
-        req = self.Request(url, body, headers, method, origin, secrets)
+    def open(self, method, url, headers, body, timeout, origin, secret_names):
+        req = self.Request(url, body, headers, method, origin, secret_names)
         return self.opener.open(req, timeout=timeout)
 
     def connection_error(self, exc: BaseException, timeout, url) -> APIConnectionError:
@@ -2220,12 +2241,10 @@ class Client:
         debug = log.isEnabledFor(10)
         start = clock()
         end = None if deadline is None else start + deadline
-        secret_names = _SECRET_HEADERS
+        secret_names = _SECRET_HEADERS  # names only; values are looked at just for errors
         attempt = 0
         while True:
             headers = self._headers(accept, extra)
-            secrets = [v for k, v in headers.items() if k.lower() in secret_names]
-            secrets.extend(v.split(" ", 1)[-1] for v in list(secrets))
             wait = timeout
             if end is not None:
                 left = end - clock()
@@ -2253,7 +2272,7 @@ class Client:
                     return _decode_json(raw, "the response body"), info
                 raw = _read_capped(resp, self.max_body_size)
                 _release(resp, True)
-                err = _status_error(status, rheaders, raw, secrets=secrets)
+                err = _status_error(status, rheaders, raw, secrets=_secret_values(headers))
                 retryable = policy.should_retry(status, rheaders, raw)
             except OpenAIError:
                 raise
@@ -2282,6 +2301,12 @@ class Client:
                   status if status is not None else type(err).__name__, rid, elapsed, attempt + 1,
                   " " + decision if decision else "", " error=%s" % err if err is not None and status is None else "",
                   " body=%s" % data.decode("utf-8", "replace") if self.log_bodies and data else "")
+
+
+def _secret_values(headers: dict) -> list:
+    """The credentials among the headers sent, with and without their "Bearer " prefix."""
+    values = [v for k, v in headers.items() if k.lower() in _SECRET_HEADERS and v]
+    return values + [v.split(" ", 1)[1] for v in values if " " in v]
 
 
 def _check_encoding(resp) -> None:
