@@ -394,6 +394,7 @@ def _load_http():
             self.origin = origin
             self.secret_names = secret_names
             self.redirects = redirects
+            self.watch = None  # the call's _Deadline, when it has one
 
     def _conn_class(base):
         class Connection(base):
@@ -494,6 +495,10 @@ def _load_http():
                     conn.timeout = req.timeout
                     conn.sock.settimeout(req.timeout)
                 try:
+                    if req.watch is not None:
+                        if conn.sock is None:
+                            conn.connect()
+                        req.watch.attach(conn.sock)
                     conn.request(req.get_method(), req.selector, req.data, headers)
                     resp = conn.getresponse()
                 except (http.client.RemoteDisconnected, BrokenPipeError, ConnectionResetError,
@@ -557,6 +562,7 @@ def _load_http():
                            if k.lower() not in ("content-length", "content-type")}
             new_req = Request(new_url, data, headers, method if code in (307, 308) else "GET",
                               req.origin, req.secret_names, req.redirects + 1)
+            new_req.watch = req.watch
             return self.parent.open(new_req, timeout=req.timeout)
 
         https_response = http_response
@@ -619,6 +625,49 @@ def _finish_stream(resp) -> None:
     _release(resp, not rest.strip())
 
 
+class _Deadline:
+    """Enforces a call's deadline on its connection: when the time is up, the socket is shut
+    down, so that whatever read is waiting fails at once.  A per-read timeout alone cannot do
+    this: a server that sends a byte every few seconds resets it forever."""
+
+    def __init__(self, seconds: float, limit: float) -> None:
+        self.limit = limit
+        self.fired = False
+        self.sock = None
+        self.lock = threading.Lock()
+        self.timer = threading.Timer(max(seconds, 0.0), self._fire)
+        self.timer.daemon = True
+        self.timer.start()
+
+    def attach(self, sock) -> None:
+        with self.lock:
+            self.sock = sock
+            fired = self.fired
+        if fired:
+            _shutdown(sock)
+
+    def _fire(self) -> None:
+        with self.lock:
+            self.fired = True
+            sock = self.sock
+        if sock is not None:
+            _shutdown(sock)
+
+    def cancel(self) -> None:
+        self.timer.cancel()
+
+    def error(self) -> APITimeoutError:
+        return APITimeoutError("the deadline of %ss for this call passed" % self.limit)
+
+
+def _shutdown(sock) -> None:
+    import socket
+    try:
+        sock.shutdown(socket.SHUT_RDWR)
+    except OSError:
+        pass
+
+
 class _Transport:
     """One client's HTTP machinery: an urllib opener with pooled connections, retries, limits."""
 
@@ -645,8 +694,9 @@ class _Transport:
         self.ssl_error = ssl.SSLError
         self.cert_error = getattr(ssl, "SSLCertVerificationError", ssl.SSLError)
 
-    def open(self, method, url, headers, body, timeout, origin, secret_names):
+    def open(self, method, url, headers, body, timeout, origin, secret_names, watch):
         req = self.Request(url, body, headers, method, origin, secret_names)
+        req.watch = watch
         return self.opener.open(req, timeout=timeout)
 
     def connection_error(self, exc: BaseException, timeout, url) -> APIConnectionError:
@@ -2223,7 +2273,7 @@ class Client:
     def _send(self, method: str, path: str, body, *, stream: bool = False, params=(),
               extra_headers=None, extra_query=None, timeout=None, deadline=None):
         """Sends one call with retries; returns (parsed JSON, ResponseInfo) or, for a stream,
-        (http response, ResponseInfo, per-read timeout, deadline end or None).
+        (http response, ResponseInfo, per-read timeout, the call's _Deadline or None).
 
         Everything is checked before the first byte is sent.  Only failures of the network or
         of the server are retried: an exception from user code (a token provider) passes through.
@@ -2241,59 +2291,61 @@ class Client:
         debug = log.isEnabledFor(10)
         start = clock()
         end = None if deadline is None else start + deadline
-        secret_names = _SECRET_HEADERS  # names only; values are looked at just for errors
+        watch = None if deadline is None else _Deadline(deadline, deadline)
         attempt = 0
-        while True:
-            headers = self._headers(accept, extra)
-            wait = timeout
-            if end is not None:
-                left = end - clock()
-                if left <= 0:
-                    raise APITimeoutError("the deadline of %ss for this call passed after %d attempt(s)"
-                                          % (deadline, attempt))
-                wait = min(timeout, left)
-            t0 = clock()
-            retryable = True
-            rheaders = None
-            status = None
-            try:
-                resp = t.open(method, url, headers, data, wait, self._origin, secret_names)
-                status = resp.status
-                rheaders = resp.headers
-                if 200 <= status < 300:
-                    _check_encoding(resp)
-                    info = ResponseInfo(status, rheaders, url, clock() - start, attempt)
-                    if debug:
-                        self._log_attempt(log, method, url, status, rheaders, clock() - t0, attempt, None, data)
-                    if stream:
-                        return resp, info, timeout, end
+        try:
+            while True:
+                headers = self._headers(accept, extra)
+                wait = timeout if end is None else min(timeout, max(end - clock(), 0.001))
+                t0 = clock()
+                retryable = True
+                rheaders = None
+                status = None
+                resp = None
+                try:
+                    resp = t.open(method, url, headers, data, wait, self._origin, _SECRET_HEADERS, watch)
+                    status = resp.status
+                    rheaders = resp.headers
+                    if 200 <= status < 300:
+                        _check_encoding(resp)
+                        info = ResponseInfo(status, rheaders, url, clock() - start, attempt)
+                        if debug:
+                            self._log_attempt(log, method, url, status, rheaders, clock() - t0, attempt, None, data)
+                        if stream:
+                            result, watch = (resp, info, timeout, watch), None  # the stream owns the watch now
+                            return result
+                        raw = _read_capped(resp, self.max_body_size)
+                        _release(resp, True)
+                        return _decode_json(raw, "the response body"), info
                     raw = _read_capped(resp, self.max_body_size)
                     _release(resp, True)
-                    return _decode_json(raw, "the response body"), info
-                raw = _read_capped(resp, self.max_body_size)
-                _release(resp, True)
-                err = _status_error(status, rheaders, raw, secrets=_secret_values(headers))
-                retryable = policy.should_retry(status, rheaders, raw)
-            except OpenAIError:
-                raise
-            except (OSError, t.http_client.HTTPException) as exc:
-                err = t.connection_error(exc, wait, url)
-                if wait < timeout and isinstance(err, APITimeoutError):
-                    err = APITimeoutError("the deadline of %ss for this call passed after %d attempt(s)"
-                                          % (deadline, attempt + 1))
-                err.__cause__ = exc
-            delay = None
-            if retryable and attempt < policy.max_retries:
-                delay = policy.delay(attempt, rheaders)
-                if delay is not None and end is not None and clock() + delay >= end:
-                    delay = None
-            if debug:
-                self._log_attempt(log, method, url, status, rheaders, clock() - t0, attempt,
-                                  "retry in %.3fs" % delay if delay is not None else "no retry", data, err)
-            if delay is None:
-                raise err
-            policy.sleep(delay)
-            attempt += 1
+                    err = _status_error(status, rheaders, raw, secrets=_secret_values(headers))
+                    retryable = policy.should_retry(status, rheaders, raw)
+                except OpenAIError:
+                    raise
+                except (OSError, t.http_client.HTTPException) as exc:
+                    if resp is not None:
+                        _release(resp, False)  # the body broke off: this connection is done
+                    if watch is not None and watch.fired:
+                        err, retryable = watch.error(), False
+                    else:
+                        err = t.connection_error(exc, wait, url)
+                    err.__cause__ = exc
+                delay = None
+                if retryable and attempt < policy.max_retries:
+                    delay = policy.delay(attempt, rheaders)
+                    if delay is not None and end is not None and clock() + delay >= end:
+                        delay = None  # waiting would pass the deadline: the last error is the answer
+                if debug:
+                    self._log_attempt(log, method, url, status, rheaders, clock() - t0, attempt,
+                                      "retry in %.3fs" % delay if delay is not None else "no retry", data, err)
+                if delay is None:
+                    raise err
+                policy.sleep(delay)
+                attempt += 1
+        finally:
+            if watch is not None:
+                watch.cancel()
 
     def _log_attempt(self, log, method, url, status, headers, elapsed, attempt, decision, data, err=None):
         rid = headers.get("x-request-id") if headers is not None else None
@@ -2423,14 +2475,12 @@ class ChatCompletionResponseStream:
     mid-stream raises StreamError (APITimeoutError when a timeout or the deadline passed).
     """
 
-    def __init__(self, resp, info: ResponseInfo, decode, timeout: float, end, clock,
-                 max_event_size) -> None:
+    def __init__(self, resp, info: ResponseInfo, decode, timeout: float, watch, max_event_size) -> None:
         self.response = info
         self._resp = resp
         self._decode = decode
         self._timeout = timeout
-        self._end = end
-        self._clock = clock
+        self._watch = watch
         self._max_event = max_event_size
         self._strong = None
         self._weak = None
@@ -2469,8 +2519,7 @@ class ChatCompletionResponseStream:
 
     def __del__(self) -> None:
         if not getattr(self, "_closed", True):
-            self._closed = True
-            _release(self._resp, False)
+            self.close()
 
     def close(self) -> None:
         """Stops reading and closes the connection (the server sees the client leave)."""
@@ -2481,33 +2530,31 @@ class ChatCompletionResponseStream:
         if not self._closed:
             self._closed = True
             _release(self._resp, False)
+        if self._watch is not None:
+            self._watch.cancel()
 
     def _chunks(self):
         resp = self._resp
         read1 = resp.read1
-        end = self._end
-        clock = self._clock
-        sock = _sock_of(resp) if end is not None else None
+        watch = self._watch
         while True:
-            if end is not None:
-                left = end - clock()
-                if left <= 0:
-                    raise APITimeoutError("the deadline for this call passed while streaming")
-                if sock is not None:
-                    sock.settimeout(min(self._timeout, left))
             try:
                 chunk = read1(65536)
             except OSError as exc:
+                if watch is not None and watch.fired:
+                    raise watch.error() from None
                 if _is_timeout(exc):
-                    if end is not None and end - clock() <= self._timeout:
-                        raise APITimeoutError("the deadline for this call passed while streaming") from None
                     raise APITimeoutError("the stream sent nothing for %ss (timeout)" % self._timeout) from None
                 raise StreamError("the connection broke mid-stream: %s" % (exc.strerror or exc)) from None
             except Exception as exc:  # http.client.IncompleteRead and its kin: a cut chunked body
                 if type(exc).__module__ != "http.client":
                     raise
+                if watch is not None and watch.fired:
+                    raise watch.error() from None
                 raise StreamError("the connection broke mid-stream: %s: %s" % (type(exc).__name__, exc)) from None
             if not chunk:
+                if watch is not None and watch.fired:
+                    raise watch.error()
                 if getattr(resp, "length", None):
                     raise StreamError("the connection closed mid-stream with %d bytes of the body missing"
                                       % resp.length)
@@ -2544,15 +2591,10 @@ class ChatCompletionResponseStream:
             _release(self._resp, True)
         finally:
             self._closed = True
+            if self._watch is not None:
+                self._watch.cancel()
             if not ok:
                 _release(self._resp, False)
-
-
-def _sock_of(resp):
-    info = getattr(resp, "chatlib_release", None)
-    if info is not None and info[2].sock is not None:
-        return info[2].sock
-    return getattr(getattr(resp.fp, "raw", None), "_sock", None)
 
 
 def _is_timeout(exc: BaseException) -> bool:
@@ -2605,8 +2647,8 @@ class Chat:
 
     def _stream(self, body, decode, opts) -> ChatCompletionResponseStream:
         c = self.client
-        resp, info, timeout, end = c._send("POST", "/chat/completions", body, stream=True, **opts)
-        return ChatCompletionResponseStream(resp, info, decode, timeout, end, c.retry.clock, c.max_event_size)
+        resp, info, timeout, watch = c._send("POST", "/chat/completions", body, stream=True, **opts)
+        return ChatCompletionResponseStream(resp, info, decode, timeout, watch, c.max_event_size)
 
     # -- bring your own types: dicts in, dicts out
 
