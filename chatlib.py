@@ -2306,6 +2306,9 @@ class Client:
                     resp = t.open(method, url, headers, data, wait, self._origin, _SECRET_HEADERS, watch)
                     status = resp.status
                     rheaders = resp.headers
+                    if watch is not None and watch.fired:
+                        _release(resp, False)
+                        raise watch.error()
                     if 200 <= status < 300:
                         _check_encoding(resp)
                         info = ResponseInfo(status, rheaders, url, clock() - start, attempt)
@@ -2315,9 +2318,13 @@ class Client:
                             result, watch = (resp, info, timeout, watch), None  # the stream owns the watch now
                             return result
                         raw = _read_capped(resp, self.max_body_size)
+                        if watch is not None and watch.fired:  # http.client may take a cut body for a whole one
+                            raise watch.error()
                         _release(resp, True)
                         return _decode_json(raw, "the response body"), info
                     raw = _read_capped(resp, self.max_body_size)
+                    if watch is not None and watch.fired:
+                        raise watch.error()
                     _release(resp, True)
                     err = _status_error(status, rheaders, raw, secrets=_secret_values(headers))
                     retryable = policy.should_retry(status, rheaders, raw)
@@ -2471,38 +2478,45 @@ class ChatCompletionResponseStream:
     `response` holds the status, headers and request id at once.  A ``for`` loop left early
     (``break``, an exception), ``close()`` or the end of a ``with`` block closes the connection
     at once, so the server stops generating.  ``data: [DONE]`` ends the stream, keep-alive events
-    without data are skipped, an error event raises StreamError, and a connection that breaks
-    mid-stream raises StreamError (APITimeoutError when a timeout or the deadline passed).
+    without data and named events other than ``error`` are skipped, an error event raises
+    StreamError, and a connection that breaks mid-stream raises StreamError (APITimeoutError when
+    the timeout or the deadline passed).
     """
 
     def __init__(self, resp, info: ResponseInfo, decode, timeout: float, watch, max_event_size) -> None:
         self.response = info
         self._resp = resp
-        self._decode = decode
-        self._timeout = timeout
         self._watch = watch
-        self._max_event = max_event_size
+        # The generator shares only this list with the stream ([closed]): were it to hold the
+        # stream itself, the two would form a cycle that only the garbage collector breaks,
+        # and a dropped stream would keep its connection open until then.
+        self._state = [False]
+        self._args = (resp, decode, timeout, watch, max_event_size, self._state)
         self._strong = None
         self._weak = None
-        self._closed = False
+
+    @property
+    def closed(self) -> bool:
+        """True once the stream has ended or was closed."""
+        return self._state[0]
 
     def __iter__(self):
         # A for loop gets a generator that only it holds, so that leaving the loop drops it and
         # its finally block closes the connection at once; next(stream) keeps one alive instead.
         gen = self._live()
         if gen is None:
-            if self._closed:
+            if self._state[0]:
                 return iter(())
-            gen = self._events()
+            gen = _stream_events(*self._args)
             self._weak = weakref.ref(gen)
         return gen
 
     def __next__(self):
         gen = self._live()
         if gen is None:
-            if self._closed:
+            if self._state[0]:
                 raise StopIteration
-            gen = self._events()
+            gen = _stream_events(*self._args)
         self._strong = gen
         return next(gen)
 
@@ -2518,7 +2532,9 @@ class ChatCompletionResponseStream:
         self.close()
 
     def __del__(self) -> None:
-        if not getattr(self, "_closed", True):
+        # A generator still alive (a for loop over a stream nobody else holds) closes the
+        # connection itself when it ends or is dropped; only a stream never iterated needs this.
+        if hasattr(self, "_state") and not self._state[0] and self._live() is None:
             self.close()
 
     def close(self) -> None:
@@ -2527,74 +2543,75 @@ class ChatCompletionResponseStream:
         self._strong = None
         if gen is not None:
             gen.close()
-        if not self._closed:
-            self._closed = True
+        if not self._state[0]:
+            self._state[0] = True
             _release(self._resp, False)
         if self._watch is not None:
             self._watch.cancel()
 
-    def _chunks(self):
-        resp = self._resp
-        read1 = resp.read1
-        watch = self._watch
-        while True:
-            try:
-                chunk = read1(65536)
-            except OSError as exc:
-                if watch is not None and watch.fired:
-                    raise watch.error() from None
-                if _is_timeout(exc):
-                    raise APITimeoutError("the stream sent nothing for %ss (timeout)" % self._timeout) from None
-                raise StreamError("the connection broke mid-stream: %s" % (exc.strerror or exc)) from None
-            except Exception as exc:  # http.client.IncompleteRead and its kin: a cut chunked body
-                if type(exc).__module__ != "http.client":
-                    raise
-                if watch is not None and watch.fired:
-                    raise watch.error() from None
-                raise StreamError("the connection broke mid-stream: %s: %s" % (type(exc).__name__, exc)) from None
-            if not chunk:
-                if watch is not None and watch.fired:
-                    raise watch.error()
-                if getattr(resp, "length", None):
-                    raise StreamError("the connection closed mid-stream with %d bytes of the body missing"
-                                      % resp.length)
-                return
-            yield chunk
 
-    def _events(self):
-        decode = self._decode
-        loads = json.loads
-        ok = False
+def _read_chunks(resp, timeout: float, watch):
+    """The body of a streamed response in pieces as they arrive; chatlib errors when it breaks."""
+    read1 = resp.read1
+    while True:
         try:
-            for ev in iter_sse(self._chunks(), self._max_event):
-                data = ev.data
-                if not data:
-                    continue  # keep-alive, or an event with an empty data line
-                kind = ev.event
-                if kind != "message":
-                    if kind == "error":
-                        raise _stream_error(data)
-                    continue  # a named event (ping, ...) that is not a chunk
-                if data == "[DONE]":
-                    _finish_stream(self._resp)
-                    ok = True
-                    return
-                try:
-                    obj = loads(data)
-                except ValueError as exc:
-                    raise JSONDeserializeError("a stream event is not valid JSON (%s): %r"
-                                               % (exc, data[:200]), data) from None
-                if type(obj) is dict and obj.get("error"):
-                    raise _stream_error(data, obj)
-                yield obj if decode is None else decode(obj)
-            ok = True
-            _release(self._resp, True)
-        finally:
-            self._closed = True
-            if self._watch is not None:
-                self._watch.cancel()
-            if not ok:
-                _release(self._resp, False)
+            chunk = read1(65536)
+        except OSError as exc:
+            if watch is not None and watch.fired:
+                raise watch.error() from None
+            if _is_timeout(exc):
+                raise APITimeoutError("the stream sent nothing for %ss (timeout)" % timeout) from None
+            raise StreamError("the connection broke mid-stream: %s" % (exc.strerror or exc)) from None
+        except Exception as exc:  # http.client.IncompleteRead and its kin: a cut chunked body
+            if type(exc).__module__ != "http.client":
+                raise
+            if watch is not None and watch.fired:
+                raise watch.error() from None
+            raise StreamError("the connection broke mid-stream: %s: %s" % (type(exc).__name__, exc)) from None
+        if not chunk:
+            if watch is not None and watch.fired:
+                raise watch.error()
+            if getattr(resp, "length", None):
+                raise StreamError("the connection closed mid-stream with %d bytes of the body missing"
+                                  % resp.length)
+            return
+        yield chunk
+
+
+def _stream_events(resp, decode, timeout: float, watch, max_event_size, state):
+    """The chunks of a chat stream: parsed JSON, or `decode` of it; see ChatCompletionResponseStream."""
+    loads = json.loads
+    ok = False
+    try:
+        for ev in iter_sse(_read_chunks(resp, timeout, watch), max_event_size):
+            data = ev.data
+            if not data:
+                continue  # keep-alive, or an event with an empty data line
+            kind = ev.event
+            if kind != "message":
+                if kind == "error":
+                    raise _stream_error(data)
+                continue  # a named event (ping, ...) that is not a chunk
+            if data == "[DONE]":
+                _finish_stream(resp)
+                ok = True
+                return
+            try:
+                obj = loads(data)
+            except ValueError as exc:
+                raise JSONDeserializeError("a stream event is not valid JSON (%s): %r"
+                                           % (exc, data[:200]), data) from None
+            if type(obj) is dict and obj.get("error"):
+                raise _stream_error(data, obj)
+            yield obj if decode is None else decode(obj)
+        ok = True
+        _release(resp, True)
+    finally:
+        state[0] = True
+        if watch is not None:
+            watch.cancel()
+        if not ok:
+            _release(resp, False)
 
 
 def _is_timeout(exc: BaseException) -> bool:

@@ -108,6 +108,7 @@ class Server:
         self.connections = 0
         self.open_connections = 0
         self.lock = threading.Lock()
+        self.idle = threading.Condition(self.lock)
         self.sock = socket.socket()
         self.sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         self.sock.bind((host, 0))
@@ -133,13 +134,12 @@ class Server:
                 return
             with self.lock:
                 self.connections += 1
+                self.open_connections += 1
                 self.conns.append(conn)
             t = threading.Thread(target=self._serve, args=(conn,), daemon=True)
             t.start()
 
     def _serve(self, conn):
-        with self.lock:
-            self.open_connections += 1
         try:
             if self.tls:
                 try:
@@ -147,6 +147,7 @@ class Server:
                 except (OSError, ssl.SSLError):
                     return
             f = conn.makefile("rb")
+            nth = 0
             while True:
                 line = f.readline(65537)
                 if not line:
@@ -161,6 +162,8 @@ class Server:
                     headers[k.strip().lower()] = v.strip()
                 body = f.read(int(headers.get("content-length", "0")))
                 req = Req(method, target, headers, body)
+                req.nth = nth  # the how-manieth request on this connection, from 0
+                nth += 1
                 with self.lock:
                     self.requests.append(req)
                 out = self.handler(req)
@@ -184,8 +187,15 @@ class Server:
                 conn.close()
             except OSError:
                 pass
-            with self.lock:
+            with self.idle:
                 self.open_connections -= 1
+                self.idle.notify_all()
+
+    def wait_idle(self):
+        """Waits until every connection the server accepted has been closed."""
+        with self.idle:
+            if not self.idle.wait_for(lambda: self.open_connections == 0, WAIT):
+                raise AssertionError("the server still has %d open connections" % self.open_connections)
 
     def close(self):
         self.stopped = True
@@ -1550,3 +1560,330 @@ class ConversationTest(ServerTest):
              "tool_calls": [{"id": "c1", "function": {"name": "f", "arguments": "{}"}}]})
         self.assertEqual(vllm.to_request().to_dict(), {"role": "assistant", "content": "4", "tool_calls": [
             {"id": "c1", "type": "function", "function": {"name": "f", "arguments": "{}"}}]})
+
+
+# ---------------------------------------------------------------- real networks
+
+class TunnelProxy:
+    """An HTTP proxy on 127.0.0.1: CONNECT tunnels (for https) and absolute-form requests (for
+    http), both passed through to the target.  It records the first line of each request."""
+
+    def __init__(self):
+        self.lines = []
+        self.sock = socket.socket()
+        self.sock.bind(("127.0.0.1", 0))
+        self.sock.listen(16)
+        self.url = "http://127.0.0.1:%d" % self.sock.getsockname()[1]
+        self.threads = []
+        threading.Thread(target=self._accept, daemon=True).start()
+
+    def _accept(self):
+        while True:
+            try:
+                conn, _ = self.sock.accept()
+            except OSError:
+                return
+            threading.Thread(target=self._serve, args=(conn,), daemon=True).start()
+
+    def _serve(self, conn):
+        from urllib.parse import urlsplit
+        f = conn.makefile("rb")
+        first = f.readline().decode("latin-1").strip()
+        self.lines.append(first)
+        head = [first.encode() + b"\r\n"]
+        while True:
+            h = f.readline()
+            head.append(h)
+            if h in (b"\r\n", b""):
+                break
+        method, target, _ = first.split(" ", 2)
+        if method == "CONNECT":
+            host, port = target.rsplit(":", 1)
+            upstream = socket.create_connection((host, int(port)))
+            conn.sendall(b"HTTP/1.1 200 Connection established\r\n\r\n")
+        else:
+            u = urlsplit(target)
+            upstream = socket.create_connection((u.hostname, u.port))
+            rest = b"".join(head[1:])
+            upstream.sendall(("%s %s HTTP/1.1\r\n" % (method, u.path + ("?" + u.query if u.query else ""))).encode()
+                             + rest)
+        def pipe(src, dst, reader=None):
+            try:
+                while True:
+                    data = (reader.read1(65536) if reader else src.recv(65536))
+                    if not data:
+                        break
+                    dst.sendall(data)
+            except OSError:
+                pass
+            finally:
+                for s in (src, dst):
+                    try:
+                        s.shutdown(socket.SHUT_RDWR)
+                    except OSError:
+                        pass
+        t = threading.Thread(target=pipe, args=(upstream, conn), daemon=True)
+        t.start()
+        pipe(conn, upstream, reader=f)
+        t.join(WAIT)
+        upstream.close()
+        conn.close()
+
+    def close(self):
+        self.sock.close()
+
+
+def open_fds():
+    try:
+        return len(os.listdir("/proc/self/fd"))
+    except OSError:
+        return None
+
+
+class NetworkTest(ServerTest):
+    def test_sequential_calls_reuse_one_connection(self):
+        chat = self.chat()
+        for i in range(100):
+            chat.create_byot(REQ)
+        self.assertEqual(len(self.server.requests), 100)
+        self.assertEqual(self.server.connections, 1)
+
+    def test_threads_share_a_bounded_pool(self):
+        client = self.client()
+        errors = []
+
+        def work():
+            try:
+                chat = client.chat()
+                for _ in range(25):
+                    chat.create_byot(REQ)
+            except Exception as exc:  # reported below
+                errors.append(exc)
+        threads = [threading.Thread(target=work) for _ in range(8)]
+        for th in threads:
+            th.start()
+        for th in threads:
+            th.join(WAIT * 3)
+        self.assertEqual(errors, [])
+        self.assertEqual(len(self.server.requests), 200)
+        self.assertLessEqual(self.server.connections, 8)
+
+    def test_idle_connection_closed_by_the_server_is_replaced_without_a_retry(self):
+        # The server answers one request per connection, then drops the connection when the
+        # next request arrives on it: the race of an idle timeout with a new request.
+        def handle(req):
+            if req.nth > 0:
+                return Raw(close=True)
+            return reply(200, {"n": len(self.server.requests)})
+        self.server.handler = handle
+        chat = self.chat(retry=chatlib.RetryPolicy(max_retries=0))
+        for i in range(5):
+            r = chat.with_response.create_byot(REQ)
+            self.assertEqual(r.info.retries, 0)
+        self.assertEqual(self.server.connections, 5)
+
+    def test_idle_connection_closed_before_reuse_is_noticed(self):
+        self.server.handler = lambda req: Raw(reply(200, {"ok": 1}).items[0], close=True)
+        chat = self.chat(retry=chatlib.RetryPolicy(max_retries=0))
+        for i in range(5):
+            self.assertEqual(chat.create_byot(REQ), {"ok": 1})
+            self.server.wait_idle()  # the server has closed it before the next call
+        self.assertEqual(len(self.server.requests), 5)
+
+    def test_stream_closed_early_is_not_reused(self):
+        chat = self.chat()
+        self.responses.append(sse(*[chunk(str(i)) for i in range(50)]))
+        with chat.create_stream_byot(SREQ) as s:
+            next(s)
+        chat.create_byot(REQ)
+        self.assertEqual(self.server.connections, 2)
+        self.responses.append(sse(chunk("a"), chunk("b")))
+        self.assertEqual(len(list(chat.create_stream_byot(SREQ))), 2)
+        chat.create_byot(REQ)
+        self.assertEqual(self.server.connections, 2)  # a stream read to its end gives its connection back
+
+    def test_close_and_dropped_clients_leak_no_sockets(self):
+        if open_fds() is None:
+            self.skipTest("no /proc/self/fd here")
+        gc.collect()
+        before = open_fds()
+        with self.client() as c:
+            c.chat().create_byot(REQ)
+            self.responses.append(sse(chunk("a")))
+            list(c.chat().create_stream_byot(SREQ))
+        self.server.wait_idle()
+        self.assertEqual(open_fds(), before)
+        c = self.client()
+        for _ in range(3):
+            c.chat().create_byot(REQ)
+        self.responses.append(sse(chunk("a"), chunk("b")))
+        s = c.chat().create_stream_byot(SREQ)
+        next(s)
+        del c, s
+        self._cleanups.clear()  # the test drops the client without closing it
+        self.server.wait_idle()
+        self.assertEqual(open_fds(), before)
+        self.assertEqual(self.server.connections, 2)  # each client: one connection, the stream reused it
+
+    def test_proxy_for_http_and_https(self):
+        proxy = TunnelProxy()
+        self.addCleanup(proxy.close)
+        self.assertEqual(self.chat(proxy=proxy.url).create_byot(REQ), {"ok": True, "path": "/v1/chat/completions"})
+        self.assertEqual(proxy.lines[-1], "POST %s/chat/completions HTTP/1.1" % self.server.base)
+        tls = TLSFixture()
+        self.addCleanup(tls.close)
+        c = chatlib.Client(chatlib.OpenAIConfig(api_key="k", api_base=tls.server.base), proxy=proxy.url,
+                           ssl_context=tls.client_context)
+        self.addCleanup(c.close)
+        self.assertEqual(c.chat().create_byot(REQ), COMPLETION)
+        tls.responses.append(sse(chunk("through"), chunk("tunnel")))
+        self.assertEqual([x["choices"][0]["delta"]["content"] for x in c.chat().create_stream_byot(SREQ)],
+                         ["through", "tunnel"])
+        self.assertTrue(proxy.lines[-1].startswith("CONNECT 127.0.0.1:%d HTTP/1." % tls.server.port), proxy.lines)
+
+    def test_proxy_from_the_environment_and_no_proxy(self):
+        proxy = TunnelProxy()
+        self.addCleanup(proxy.close)
+        saved = {k: os.environ.get(k) for k in ("http_proxy", "HTTP_PROXY", "no_proxy", "NO_PROXY")}
+
+        def restore():
+            for k, v in saved.items():
+                os.environ.pop(k, None)
+                if v is not None:
+                    os.environ[k] = v
+        self.addCleanup(restore)
+        for k in saved:
+            os.environ.pop(k, None)
+        os.environ["http_proxy"] = proxy.url
+        self.chat(proxy=None).create_byot(REQ)
+        self.assertEqual(len(proxy.lines), 1)
+        os.environ["no_proxy"] = "127.0.0.1"
+        self.chat(proxy=None).create_byot(REQ)
+        self.assertEqual(len(proxy.lines), 1)
+        self.assertEqual(len(self.server.requests), 2)
+
+
+class DeadlineTest(ServerTest):
+    def drip(self, first, piece, count=400):
+        """A response that sends `first`, then `piece` every 20 ms, `count` times: slow but alive."""
+        items = [first]
+        for _ in range(count):
+            items += [lambda: time.sleep(0.02), piece]
+        return Raw(*items, close=True)
+
+    def test_dripping_stream_is_cut_at_the_deadline(self):
+        self.responses.append(self.drip(sse_head(chunked_encoding=False) + b"data: {}\n\n", b": still here\n"))
+        s = self.chat(timeout=5).create_stream_byot(SREQ, deadline=0.4)
+        t = time.monotonic()
+        with self.assertRaises(chatlib.APITimeoutError) as cm:
+            list(s)
+        self.assertLess(time.monotonic() - t, 3)
+        self.assertIn("deadline of 0.4s", str(cm.exception))
+
+    def test_dripping_body_is_cut_at_the_deadline(self):
+        head = b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 5000\r\n\r\n"
+        self.responses.append(self.drip(head, b" "))
+        t = time.monotonic()
+        with self.assertRaises(chatlib.APITimeoutError) as cm:
+            self.chat(timeout=5).create_byot(REQ, deadline=0.4)
+        self.assertLess(time.monotonic() - t, 3)
+        self.assertIn("deadline", str(cm.exception))
+        self.assertEqual(len(self.server.requests), 1)  # a passed deadline is not retried
+
+    def test_dripping_headers_are_cut_at_the_deadline(self):
+        self.responses.append(self.drip(b"HTTP/1.1 200 OK\r\n", b"X-Slow: 1\r\n", count=90))
+        with self.assertRaises(chatlib.APITimeoutError):
+            self.chat(timeout=5, deadline=0.4).create_byot(REQ)
+
+    def test_deadline_leaves_fast_calls_alone(self):
+        chat = self.chat(deadline=30)
+        self.responses.append(sse(chunk("a")))
+        self.assertEqual(len(list(chat.create_stream_byot(SREQ))), 1)
+        self.assertEqual(chat.create_byot(REQ)["ok"], True)
+        self.assertEqual(self.server.connections, 1)
+
+
+class HostileServerTest(ServerTest):
+    def chat0(self, **kw):
+        return self.chat(retry=chatlib.RetryPolicy(max_retries=0), **kw)
+
+    def test_endless_line(self):
+        endless = [sse_head()] + [b"%x\r\n%s\r\n" % (65536, b"x" * 65536)] * 64
+        self.responses.append(Raw(*endless, close=True))
+        with self.assertRaises(chatlib.StreamError) as cm:
+            list(self.chat0(max_event_size=1024 * 1024).create_stream_byot(SREQ))
+        self.assertIn("max_event_size", str(cm.exception))
+
+    def test_endless_comments_end_at_the_deadline(self):
+        pieces = [sse_head()]
+        for _ in range(2000):
+            pieces += [chunked([b": ping\n" * 100])[:-5], lambda: time.sleep(0.002)]
+        self.responses.append(Raw(*pieces, close=True))
+        with self.assertRaises(chatlib.APITimeoutError):
+            list(self.chat0().create_stream_byot(SREQ, deadline=0.5))
+
+    def test_body_larger_than_the_limit(self):
+        self.responses.append(reply(200, {"x": "y" * 5000}))
+        with self.assertRaises(chatlib.APIError) as cm:
+            self.chat0(max_body_size=1000).create_byot(REQ)
+        self.assertIn("max_body_size", str(cm.exception))
+        big = json.dumps({"x": "y" * 5000}).encode()
+        self.responses.append(Raw(b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n", chunked([big[:3000], big[3000:]]),
+                                  close=False))
+        with self.assertRaises(chatlib.APIError):
+            self.chat0(max_body_size=1000).create_byot(REQ)
+        self.responses.append(reply(500, "e" * 5000))
+        with self.assertRaises(chatlib.APIError):
+            self.chat0(max_body_size=1000).create_byot(REQ)
+
+    def test_ten_thousand_headers(self):
+        headers = b"".join(b"X-H%d: v\r\n" % i for i in range(10000))
+        self.responses.append(Raw(b"HTTP/1.1 200 OK\r\n" + headers + b"Content-Length: 2\r\n\r\n{}"))
+        with self.assertRaises(chatlib.APIConnectionError) as cm:
+            self.chat0().create_byot(REQ)
+        self.assertIn("protocol", str(cm.exception))
+
+    def test_status_line_that_is_not_http(self):
+        self.responses.append(Raw(b"SSH-2.0-OpenSSH_9.6\r\n\r\n"))
+        with self.assertRaises(chatlib.APIConnectionError) as cm:
+            self.chat0().create_byot(REQ)
+        self.assertIn("protocol", str(cm.exception))
+
+    def test_garbage_stream_only_raises_chatlib_errors(self):
+        import random
+        rng = random.Random(1234)
+        for _ in range(30):
+            garbage = bytes(rng.randrange(256) for _ in range(rng.randrange(1, 3000)))
+            body = b"data: " + json.dumps(chunk("x")).encode() + b"\n\n" + garbage + b"\n\ndata: [DONE]\n\n"
+            self.responses.append(Raw(sse_head(chunked_encoding=False), body, close=True))
+            try:
+                for c in self.chat0().create_stream_byot(SREQ):
+                    self.assertIsInstance(c, (dict, list, str, int, float, bool, type(None)))
+            except chatlib.OpenAIError:
+                pass
+
+
+class SSEFuzzTest(unittest.TestCase):
+    def test_random_splits_and_garbage(self):
+        import random
+        rng = random.Random(20261126)
+        good = (b"\xef\xbb\xbfevent: a\r\ndata: 1\r\n\r\n: c\rdata: 2\rid: 9\r\r"
+                b"data: " + json.dumps({"k": "\u00e9"}).encode() + b"\n\n")
+        expected = [("a", "1"), ("message", "2"), ("message", json.dumps({"k": "\u00e9"}))]
+        for _ in range(300):
+            cuts = sorted(rng.sample(range(1, len(good)), rng.randrange(0, 12)))
+            pieces = [good[a:b] for a, b in zip([0] + cuts, cuts + [len(good)])]
+            self.assertEqual([(e.event, e.data) for e in chatlib.iter_sse(pieces)], expected)
+        for _ in range(300):
+            blob = bytes(rng.randrange(256) for _ in range(rng.randrange(0, 4000)))
+            cuts = sorted(rng.sample(range(1, max(len(blob), 2)), min(rng.randrange(0, 20), max(len(blob) - 1, 0))))
+            pieces = [blob[a:b] for a, b in zip([0] + cuts, cuts + [len(blob)])]
+            try:
+                for e in chatlib.iter_sse(pieces, max_event_size=rng.choice([None, 64, 4096])):
+                    self.assertIsInstance(e.data, str)
+                    try:
+                        e.json()
+                    except chatlib.JSONDeserializeError:
+                        pass
+            except chatlib.OpenAIError:
+                pass
