@@ -20,7 +20,33 @@ import warnings
 
 import chatlib
 
-WAIT = 10.0
+WAIT = 10.0  # the longest any test waits on an event before failing
+
+# Every key and token the tests use.  The whole suite logs chatlib at DEBUG into LOG, and no
+# secret may appear there (tearDownModule checks), nor in any error message (tests check).
+SECRETS = ("sk-test-key-123456", "sk-very-secret", "sk-secret", "sk-env", "sk-arg", "az-key", "azk", "tok-a",
+           "tok-b", "sk-log-secret-777")
+LOG = io.StringIO()
+_log_handler = logging.StreamHandler(LOG)
+_log_handler.setFormatter(logging.Formatter("%(levelname)s %(name)s %(message)s"))
+
+
+def setUpModule():
+    logger = logging.getLogger("chatlib")
+    logger.addHandler(_log_handler)
+    logger.setLevel(logging.DEBUG)
+
+
+def tearDownModule():
+    logger = logging.getLogger("chatlib")
+    logger.removeHandler(_log_handler)
+    logger.setLevel(logging.NOTSET)
+    text = LOG.getvalue()
+    leaked = [s for s in SECRETS if s in text]
+    if leaked:
+        raise AssertionError("secrets in the DEBUG log of the suite: %s" % leaked)
+    if "POST http://127.0.0.1" not in text:
+        raise AssertionError("the suite's DEBUG log is missing its request lines")
 
 
 # ---------------------------------------------------------------- a loopback server
@@ -1887,3 +1913,130 @@ class SSEFuzzTest(unittest.TestCase):
                         pass
             except chatlib.OpenAIError:
                 pass
+
+
+class LoggingTest(ServerTest):
+    def capture(self):
+        buf = io.StringIO()
+        h = logging.StreamHandler(buf)
+        logging.getLogger("chatlib").addHandler(h)
+        self.addCleanup(logging.getLogger("chatlib").removeHandler, h)
+        return buf
+
+    def test_one_line_per_attempt_without_credentials(self):
+        buf = self.capture()
+        self.responses += [reply(503, "busy", {"x-request-id": "req_a", "retry-after-ms": "10"}),
+                           reply(200, COMPLETION, {"x-request-id": "req_b"})]
+        self.chat(key="sk-log-secret-777").create_byot(dict(REQ, messages=[{"role": "user", "content": "private"}]))
+        lines = buf.getvalue().splitlines()
+        self.assertEqual(len(lines), 2)
+        self.assertIn("POST %s/chat/completions -> 503 request_id=req_a" % self.server.base, lines[0])
+        self.assertIn("attempt=1 retry in 0.010s", lines[0])
+        self.assertIn("-> 200 request_id=req_b", lines[1])
+        self.assertIn("attempt=2", lines[1])
+        self.assertNotIn("sk-log-secret-777", buf.getvalue())
+        self.assertNotIn("private", buf.getvalue())  # bodies only when asked for
+
+    def test_bodies_when_asked(self):
+        buf = self.capture()
+        self.chat(log_bodies=True).create_byot(dict(REQ, messages=[{"role": "user", "content": "shown"}]))
+        self.assertIn("shown", buf.getvalue())
+
+    def test_connection_failures_are_logged(self):
+        buf = self.capture()
+        self.responses += [Raw(reset=True), reply(200, COMPLETION)]
+        self.chat().create_byot(REQ)
+        self.assertIn("APIConnectionError", buf.getvalue())
+        self.assertIn("retry in", buf.getvalue())
+
+    def test_silent_unless_configured(self):
+        out = subprocess.run([sys.executable, "-c", "import chatlib, logging; "
+                              "print(logging.getLogger('chatlib').handlers, logging.getLogger().handlers)"],
+                             capture_output=True, text=True, cwd=os.path.dirname(os.path.abspath(__file__)))
+        self.assertEqual(out.stdout.strip(), "[] []")
+        self.assertEqual(out.stderr, "")
+
+
+class FaultInjectionTest(unittest.TestCase):
+    def test_sixteen_threads_against_a_faulty_server(self):
+        import random
+        rng = random.Random(20261126)
+        rng_lock = threading.Lock()
+        release_stalls = threading.Event()
+        self.addCleanup(release_stalls.set)
+
+        def handle(req):
+            body = req.json()
+            marker = body["messages"][0]["content"]
+            with rng_lock:
+                roll = rng.random()
+            ok = json.dumps(dict(COMPLETION, id=marker)).encode()
+            head = b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: %d\r\n\r\n" % len(ok)
+            if body.get("stream"):
+                if roll < 0.1:
+                    return Raw(sse_head(), chunked([b"data: " + json.dumps(chunk(marker)).encode() + b"\n\n"])[:-10],
+                               close=True)  # cut chunked encoding
+                return sse(chunk(marker), chunk(finish="stop"))
+            if roll < 0.05:
+                return Raw(reset=True)  # reset before the response
+            if roll < 0.10:
+                return Raw(head + ok[:20], reset=True)  # reset mid-body
+            if roll < 0.13:
+                return Raw(release_stalls)  # stall: the client's timeout must end it
+            if roll < 0.20:
+                return reply(500, {"error": {"message": "boom"}})
+            if roll < 0.27:
+                return reply(429, {"error": {"message": "slow down"}}, {"Retry-After": "0"})
+            if roll < 0.35:
+                return Raw(head + ok, close=True)  # closes the connection after answering
+            return Raw(head + ok, close=False)
+
+        server = Server(handle)
+        self.addCleanup(server.close)
+        client = chatlib.Client(chatlib.OpenAIConfig(api_key="sk-test-key-123456", api_base=server.base),
+                                proxy=False, timeout=0.5, deadline=5,
+                                retry=chatlib.RetryPolicy(max_retries=3, sleep=lambda s: None))
+        fds = open_fds()
+        results = {"ok": 0, "errors": 0, "wrong": [], "other": [], "slow": []}
+        lock = threading.Lock()
+
+        def work(n):
+            chat = client.chat()
+            for i in range(50):
+                marker = "t%d-c%d" % (n, i)
+                req = {"model": "m", "messages": [{"role": "user", "content": marker}]}
+                t0 = time.monotonic()
+                try:
+                    if i % 5 == 4:
+                        got = "".join(c["choices"][0]["delta"].get("content") or ""
+                                      for c in chat.create_stream_byot(dict(req, stream=True)))
+                    else:
+                        got = chat.create_byot(req)["id"]
+                    key = "ok" if got == marker else "wrong"
+                except chatlib.OpenAIError:
+                    key = "errors"
+                except Exception as exc:  # any other exception is a failure of chatlib
+                    key = "other"
+                    got = repr(exc)
+                took = time.monotonic() - t0
+                with lock:
+                    if key in ("ok", "errors"):
+                        results[key] += 1
+                    else:
+                        results[key].append((marker, got))
+                    if took > 5 + 1:
+                        results["slow"].append((marker, took))
+        threads = [threading.Thread(target=work, args=(n,)) for n in range(16)]
+        for th in threads:
+            th.start()
+        for th in threads:
+            th.join(60)
+        self.assertFalse(any(th.is_alive() for th in threads), "a call hung")
+        self.assertEqual((results["wrong"], results["other"], results["slow"]), ([], [], []))
+        self.assertEqual(results["ok"] + results["errors"], 800)
+        self.assertGreater(results["ok"], 600)  # retries carry most calls through the faults
+        client.close()
+        release_stalls.set()
+        server.wait_idle()
+        if fds is not None:
+            self.assertEqual(open_fds(), fds)
