@@ -26,7 +26,7 @@ import sys
 import threading
 import time
 import weakref
-from typing import Any, Dict, List, Literal, Optional, Union
+from typing import Any, Dict, Iterator, List, Literal, Optional, Union
 
 __version__ = "0.1.0"
 
@@ -43,6 +43,8 @@ __all__ = [
     # the Chat API
     "Chat", "ChatCompletionResponseStream", "APIResponse", "ResponseInfo", "ListChatCompletionsQuery",
     "GetChatCompletionMessagesQuery",
+    # helpers for chat applications
+    "accumulate",
     # types: the spec's schemas
     "CreateChatCompletionRequest", "WebSearchOptions", "ChatCompletionAudio", "PromptCacheOptionsParam",
     "ResponseFormatText", "ResponseFormatJsonSchema", "ResponseFormatJsonObject", "ModerationParam",
@@ -914,6 +916,13 @@ def iter_sse(chunks, max_event_size: int | None = _DEFAULT_MAX_EVENT):
     >>> [e.data for e in iter_sse([b"data: a\\r\\ndata: b\\r\\n\\r\\n: ping\\n\\n"])]
     ['a\\nb']
     """
+    for event, data, last_id, retry in _sse_fields(chunks, max_event_size):
+        yield ServerSentEvent(data, event, last_id, retry)
+
+
+def _sse_fields(chunks, max_event_size):
+    """The parser behind iter_sse: yields (event, data, id, retry) tuples, which cost less than
+    objects on the per-chunk path of a chat stream."""
     limit = max_event_size
     data = []
     size = 0
@@ -957,7 +966,7 @@ def iter_sse(chunks, max_event_size: int | None = _DEFAULT_MAX_EVENT):
             if not line:
                 if data:
                     text = (data[0] if len(data) == 1 else b"\n".join(data)).decode("utf-8", "replace")
-                    yield ServerSentEvent(text, "message" if event is None else event, last_id, retry)
+                    yield ("message" if event is None else event, text, last_id, retry)
                     data = []
                     size = 0
                 event = None
@@ -2490,8 +2499,10 @@ class ChatCompletionResponseStream:
         # The generator shares only this list with the stream ([closed]): were it to hold the
         # stream itself, the two would form a cycle that only the garbage collector breaks,
         # and a dropped stream would keep its connection open until then.
-        self._state = [False]
-        self._args = (resp, decode, timeout, watch, max_event_size, self._state)
+        self._state = [False, False]  # [closed, reached its end]
+        self._acc = _Accumulator()
+        self._decode = decode
+        self._args = (resp, decode, timeout, watch, max_event_size, self._state, self._acc.add)
         self._strong = None
         self._weak = None
 
@@ -2524,6 +2535,23 @@ class ChatCompletionResponseStream:
         if self._strong is not None:
             return self._strong
         return self._weak() if self._weak is not None else None
+
+    def final(self):
+        """The whole completion, as the same request without streaming would have returned it:
+        a CreateChatCompletionResponse from create_stream, a dict from create_stream_byot.
+
+        Reads whatever is left of the stream first, so it works after, during or instead of a
+        loop over the chunks; the chunks are merged as they pass, never stored (see accumulate).
+        A stream closed before its end raises StreamError rather than give half an answer."""
+        if not self._state[0]:
+            for _ in self:
+                pass
+        if not self._state[1]:
+            raise StreamError("the stream was closed before its end; there is no complete answer")
+        result = self._acc.result()
+        return result if self._decode is None else _codec(CreateChatCompletionResponse).decode(result)
+
+    get_final_completion = final
 
     def __enter__(self) -> ChatCompletionResponseStream:
         return self
@@ -2578,33 +2606,33 @@ def _read_chunks(resp, timeout: float, watch):
         yield chunk
 
 
-def _stream_events(resp, decode, timeout: float, watch, max_event_size, state):
+def _stream_events(resp, decode, timeout: float, watch, max_event_size, state, accumulate):
     """The chunks of a chat stream: parsed JSON, or `decode` of it; see ChatCompletionResponseStream."""
     loads = json.loads
     ok = False
     try:
-        for ev in iter_sse(_read_chunks(resp, timeout, watch), max_event_size):
-            data = ev.data
+        for kind, data, _, _ in _sse_fields(_read_chunks(resp, timeout, watch), max_event_size):
             if not data:
                 continue  # keep-alive, or an event with an empty data line
-            kind = ev.event
             if kind != "message":
                 if kind == "error":
                     raise _stream_error(data)
                 continue  # a named event (ping, ...) that is not a chunk
             if data == "[DONE]":
                 _finish_stream(resp)
-                ok = True
+                ok = state[1] = True
                 return
             try:
                 obj = loads(data)
             except ValueError as exc:
                 raise JSONDeserializeError("a stream event is not valid JSON (%s): %r"
                                            % (exc, data[:200]), data) from None
-            if type(obj) is dict and obj.get("error"):
-                raise _stream_error(data, obj)
+            if type(obj) is dict:
+                if obj.get("error"):
+                    raise _stream_error(data, obj)
+                accumulate(obj)
             yield obj if decode is None else decode(obj)
-        ok = True
+        ok = state[1] = True
         _release(resp, True)
     finally:
         state[0] = True
@@ -2787,6 +2815,62 @@ class Chat:
                           extra_headers=extra_headers, extra_query=extra_query, timeout=timeout, deadline=deadline)
 
 
+    # -- every page: the cursor loop written once
+
+    def list_all(self, query: ListChatCompletionsQuery | dict | None = None, **options) -> Iterator[CreateChatCompletionResponse]:
+        """Every stored completion, page after page, fetched lazily as the loop goes on.
+
+        Follows ``after`` = the last id while the server says ``has_more``, and stops at an empty
+        page whatever it says.  Takes the same keyword options as list()."""
+        query = _query_dict(query, ListChatCompletionsQuery)
+        return self._pages(self.list_byot, (), query, _codec(CreateChatCompletionResponse).decode, options)
+
+    def list_all_byot(self, query: dict | None = None, **options) -> Iterator[dict]:
+        """As list_all, with dicts."""
+        return self._pages(self.list_byot, (), query, None, options)
+
+    def messages_all(self, completion_id: str, query: GetChatCompletionMessagesQuery | dict | None = None,
+                     **options) -> Iterator[ChatCompletionMessageListItem]:
+        """Every stored message of a completion, page after page; see list_all."""
+        query = _query_dict(query, GetChatCompletionMessagesQuery)
+        return self._pages(self.messages_byot, (completion_id,), query,
+                           _codec(ChatCompletionMessageListItem).decode, options)
+
+    def messages_all_byot(self, completion_id: str, query: dict | None = None, **options) -> Iterator[dict]:
+        """As messages_all, with dicts."""
+        return self._pages(self.messages_byot, (completion_id,), query, None, options)
+
+    def _pages(self, fetch, args, query, decode, options):
+        if self._raw:
+            raise InvalidArgumentError("the *_all methods yield items; use with_response on list or messages")
+        unknown = set(options) - {"extra_headers", "extra_query", "timeout", "deadline"}
+        if unknown:
+            raise InvalidArgumentError("unknown option %s" % ", ".join(sorted(unknown)))
+        query = dict(query or {})
+        allowed = ("model", "metadata", "after", "limit", "order") if not args else ("after", "limit", "order")
+        _list_params(query, allowed, "query")  # checked now, before the first page is asked for
+        if args:
+            _id_path(args[0])
+        return _walk_pages(fetch, args, query, decode, options)
+
+
+def _walk_pages(fetch, args, query, decode, options):
+    while True:
+        page = fetch(*args, query, **options)
+        data = page.get("data") if isinstance(page, dict) else None
+        if not isinstance(data, list):
+            raise JSONDeserializeError("a page has no list under \"data\"", page)
+        for item in data:
+            yield item if decode is None else decode(item)
+        if not data or not page.get("has_more"):
+            return
+        last = data[-1].get("id") if isinstance(data[-1], dict) else None
+        last = last or page.get("last_id")
+        if not isinstance(last, str) or not last or last == query.get("after"):
+            raise APIError("the server says there are more pages but gives no new cursor (last id %r)" % (last,))
+        query = dict(query, after=last)
+
+
 def _with_extra_body(body: dict, extra_body) -> dict:
     if extra_body is not None:
         if not isinstance(extra_body, dict):
@@ -2821,3 +2905,208 @@ def _query_dict(query, cls) -> dict | None:
     if query is None or isinstance(query, dict):
         return query
     raise InvalidArgumentError("query must be a %s, a dict or None, not %s" % (cls.__name__, type(query).__name__))
+
+
+# ---------------------------------------------------------------- helpers for chat applications
+
+_STREAM_ONLY = ("choices", "usage", "object", "obfuscation")
+_CHOICE_KEYS = frozenset(("index", "delta", "finish_reason", "logprobs"))
+
+
+class _ChoiceState:
+    """What one choice (one `index`) of a stream has said so far."""
+
+    __slots__ = ("index", "content", "refusal", "role", "tool_calls", "tool_index", "function_call",
+                 "finish_reason", "logprobs", "delta_extra", "extra")
+
+    def __init__(self, index) -> None:
+        self.index = index
+        self.content = None      # list of strings once a content delta came
+        self.refusal = None
+        self.role = None
+        self.tool_calls = None   # list of merged calls, in order
+        self.tool_index = {}     # a delta's tool call index -> position in tool_calls
+        self.function_call = None
+        self.finish_reason = None
+        self.logprobs = None
+        self.delta_extra = None  # other delta keys: strings are concatenated, the rest replaced
+        self.extra = None        # other choice keys (stop_reason, native_finish_reason, ...): last wins
+
+
+class _Accumulator:
+    """Merges the dict chunks of a stream into the dict of the non-streamed response.
+
+    Content and refusal strings are concatenated per choice; tool calls are merged by their
+    `index` (by `id`, or else by order, where a server leaves the index out); id, type and
+    function name come from the first delta that has them and arguments are concatenated;
+    logprobs lists are extended; finish_reason comes from the delta that carries it; usage from
+    the last chunk that has one; keys chatlib does not know are kept (a string in a delta, such
+    as vLLM's reasoning_content, is concatenated like content).
+    """
+
+    def __init__(self) -> None:
+        self.top = {}
+        self.choices = {}
+        self.usage = None
+
+    def add(self, chunk: dict) -> None:
+        self.top.update(chunk)  # the last chunk's id, model, ... win; stream-only keys go in result()
+        usage = chunk.get("usage")
+        if usage is not None:
+            self.usage = usage
+        choices = chunk.get("choices")
+        if not choices:
+            return
+        for choice in choices:
+            if type(choice) is not dict:
+                continue
+            index = choice.get("index", 0)
+            state = self.choices.get(index)
+            if state is None:
+                state = self.choices[index] = _ChoiceState(index)
+            delta = choice.get("delta")
+            if delta:
+                if len(delta) == 1 and "content" in delta:  # by far the most common delta
+                    value = delta["content"]
+                    if value is not None:
+                        if state.content is None:
+                            state.content = [value]
+                        else:
+                            state.content.append(value)
+                    delta = ()
+                for key, value in delta.items() if delta else ():
+                    if value is None:
+                        continue
+                    if key == "content":
+                        if state.content is None:
+                            state.content = [value]
+                        else:
+                            state.content.append(value)
+                    elif key == "role":
+                        state.role = value
+                    elif key == "refusal":
+                        if state.refusal is None:
+                            state.refusal = [value]
+                        else:
+                            state.refusal.append(value)
+                    elif key == "tool_calls":
+                        self._tool_calls(state, value)
+                    elif key == "function_call":
+                        state.function_call = _merge_call(state.function_call, value)
+                    else:
+                        extra = state.delta_extra
+                        if extra is None:
+                            extra = state.delta_extra = {}
+                        old = extra.get(key)
+                        extra[key] = old + value if type(value) is str and type(old) is str else value
+            value = choice.get("finish_reason")
+            if value is not None:
+                state.finish_reason = value
+            value = choice.get("logprobs")
+            if value:
+                if state.logprobs is None:
+                    state.logprobs = {"content": None, "refusal": None}
+                for part in ("content", "refusal"):
+                    items = value.get(part) if type(value) is dict else None
+                    if items:
+                        state.logprobs[part] = (state.logprobs[part] or []) + items
+            if len(choice) > 4 or (len(choice) > 2 and "finish_reason" not in choice):
+                for key, value in choice.items():  # keys beyond the spec's four: keep the last value
+                    if value is not None and key not in _CHOICE_KEYS:
+                        if state.extra is None:
+                            state.extra = {}
+                        state.extra[key] = value
+
+    @staticmethod
+    def _tool_calls(state: _ChoiceState, deltas) -> None:
+        calls = state.tool_calls
+        if calls is None:
+            calls = state.tool_calls = []
+        for tc in deltas:
+            if type(tc) is not dict:
+                continue
+            index, call_id = tc.get("index"), tc.get("id")
+            pos = state.tool_index.get(index) if index is not None else None
+            if pos is not None and call_id and calls[pos].get("id") not in (None, call_id):
+                pos = None  # a server that numbers every call 0: a new id is a new call
+            if pos is None and index is None:
+                if call_id:
+                    pos = next((i for i, c in enumerate(calls) if c.get("id") == call_id), None)
+                elif calls:
+                    pos = len(calls) - 1  # no index and no id: the call under way goes on
+            if pos is None:
+                pos = len(calls)
+                calls.append({})
+                if index is not None:
+                    state.tool_index[index] = pos
+            merged = calls[pos]
+            for key, value in tc.items():
+                if key == "index" or value is None:
+                    continue
+                if key == "function" or key == "custom":
+                    merged[key] = _merge_call(merged.get(key), value)
+                elif key not in merged:
+                    merged[key] = value
+
+    def result(self) -> dict:
+        """The merged response: object ``chat.completion``, choices in index order."""
+        out = {k: v for k, v in self.top.items() if k not in _STREAM_ONLY}
+        out["object"] = "chat.completion"
+        choices = []
+        for index in sorted(self.choices, key=lambda i: (not isinstance(i, int), i if isinstance(i, int) else 0)):
+            s = self.choices[index]
+            message = {"role": s.role or "assistant",
+                       "content": "".join(s.content) if s.content is not None else None,
+                       "refusal": "".join(s.refusal) if s.refusal is not None else None}
+            if s.tool_calls:
+                message["tool_calls"] = [dict(c, type=c.get("type") or ("custom" if "custom" in c else "function"))
+                                         for c in s.tool_calls]
+            if s.function_call is not None:
+                message["function_call"] = s.function_call
+            if s.delta_extra:
+                message.update(s.delta_extra)
+            choice = {"index": index, "message": message, "logprobs": s.logprobs, "finish_reason": s.finish_reason}
+            if s.extra:
+                choice.update(s.extra)
+            choices.append(choice)
+        out["choices"] = choices
+        if self.usage is not None:
+            out["usage"] = self.usage
+        return out
+
+
+def _merge_call(old, delta) -> dict:
+    """Merges a function (or custom tool) delta: strings after the first are appended for
+    arguments and input, the first value is kept for the rest (name)."""
+    if type(delta) is not dict:
+        return old if old is not None else delta
+    merged = dict(old) if old else {}
+    for key, value in delta.items():
+        if value is None:
+            continue
+        if key in ("arguments", "input") and type(value) is str:
+            merged[key] = merged.get(key, "") + value
+        elif key not in merged or not merged[key]:
+            merged[key] = value
+    return merged
+
+
+def accumulate(chunks) -> dict:
+    """Merges the chunks of a stream (dicts, or CreateChatCompletionStreamResponse) into the dict
+    the same request without streaming returns.  See _Accumulator for the rules.
+
+    >>> accumulate([{"id": "c", "choices": [{"index": 0, "delta": {"role": "assistant", "content": "Hel"}}]},
+    ...             {"id": "c", "choices": [{"index": 0, "delta": {"content": "lo"}, "finish_reason": "stop"}]}])
+    ... # doctest: +NORMALIZE_WHITESPACE
+    {'id': 'c', 'object': 'chat.completion', 'choices': [{'index': 0, 'message': {'role': 'assistant',
+     'content': 'Hello', 'refusal': None}, 'logprobs': None, 'finish_reason': 'stop'}]}
+    """
+    acc = _Accumulator()
+    for chunk in chunks:
+        if isinstance(chunk, _Model):
+            chunk = chunk.to_dict()
+        if not isinstance(chunk, dict):
+            raise InvalidArgumentError("accumulate takes chunk dicts or CreateChatCompletionStreamResponse, not %s"
+                                       % type(chunk).__name__)
+        acc.add(chunk)
+    return acc.result()
