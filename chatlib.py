@@ -37,14 +37,14 @@ __all__ = [
     "OpenAIError", "APIError", "APIStatusError", "BadRequestError", "AuthenticationError",
     "PermissionDeniedError", "NotFoundError", "ConflictError", "UnprocessableEntityError",
     "RateLimitError", "InternalServerError", "APIConnectionError", "APITimeoutError", "StreamError",
-    "JSONDeserializeError", "InvalidArgumentError",
+    "JSONDeserializeError", "InvalidArgumentError", "RefusalError", "IncompleteOutputError",
     # server-sent events
     "ServerSentEvent", "iter_sse",
     # the Chat API
     "Chat", "ChatCompletionResponseStream", "APIResponse", "ResponseInfo", "ListChatCompletionsQuery",
     "GetChatCompletionMessagesQuery",
     # helpers for chat applications
-    "accumulate",
+    "accumulate", "function_tool", "parse_arguments", "run_tool_calls", "response_format", "parse_completion",
     # types: the spec's schemas
     "CreateChatCompletionRequest", "WebSearchOptions", "ChatCompletionAudio", "PromptCacheOptionsParam",
     "ResponseFormatText", "ResponseFormatJsonSchema", "ResponseFormatJsonObject", "ModerationParam",
@@ -827,7 +827,29 @@ class JSONDeserializeError(OpenAIError):
 
 
 class InvalidArgumentError(OpenAIError, ValueError):
-    """A bad argument, found before anything was sent."""
+    """A bad argument, found before anything was sent (or a tool call's arguments that do not fit
+    the function, found before it runs)."""
+
+
+class RefusalError(OpenAIError):
+    """The model refused to give a structured answer: `refusal` says why; `completion` is kept."""
+
+    def __init__(self, refusal: str, completion) -> None:
+        super().__init__("the model refused: %s" % " ".join(str(refusal).split()))
+        self.refusal = refusal
+        self.completion = completion
+
+
+class IncompleteOutputError(OpenAIError):
+    """The answer was cut off (`finish_reason` ``length``) or filtered (``content_filter``), so it
+    cannot be parsed; `completion` is kept."""
+
+    def __init__(self, finish_reason: str, completion) -> None:
+        why = {"length": "it reached the token limit (max_tokens or max_completion_tokens)",
+               "content_filter": "the content filter stopped it"}.get(finish_reason, finish_reason)
+        super().__init__("the answer is incomplete: %s" % why)
+        self.finish_reason = finish_reason
+        self.completion = completion
 
 
 _STATUS_ERRORS = {400: BadRequestError, 401: AuthenticationError, 403: PermissionDeniedError,
@@ -3110,3 +3132,361 @@ def accumulate(chunks) -> dict:
                                        % type(chunk).__name__)
         acc.add(chunk)
     return acc.result()
+
+
+# Tools and structured outputs: JSON Schema from type hints, and the model's JSON back into
+# Python values.  Unlike the spec types' _Codec, which keeps whatever a server sends, this side
+# checks: a tool's arguments or a structured answer that does not fit the hints is an error.
+
+class _Mismatch(Exception):
+    """A value that does not fit its type hint; callers turn it into their public error."""
+
+    def __init__(self, path: str, message: str) -> None:
+        super().__init__("%s: %s" % (path, message))
+
+
+def _hints(obj) -> dict:
+    import typing
+    try:
+        return typing.get_type_hints(obj)
+    except Exception as exc:  # a hint that names something undefined, or a bad annotation
+        raise InvalidArgumentError("cannot read the type hints of %r: %s" % (obj, exc)) from None
+
+
+def _doc_parts(obj):
+    """The first paragraph of a docstring, and the parameter descriptions of an Args: section."""
+    import inspect
+    doc = inspect.getdoc(obj) or ""
+    if isinstance(obj, type) and dataclasses.is_dataclass(obj) and doc.startswith(obj.__name__ + "("):
+        doc = ""  # the signature dataclasses writes when a class has no docstring
+    paragraphs = doc.split("\n\n")
+    summary = " ".join(paragraphs[0].split()) if doc else ""
+    params = {}
+    section = False
+    for line in doc.splitlines():
+        stripped = line.strip()
+        if stripped in ("Args:", "Arguments:", "Parameters:", "Attributes:"):
+            section = True
+        elif section and ":" in stripped and line.startswith((" ", "\t")):
+            name, _, text = stripped.partition(":")
+            name = name.split("(")[0].strip()
+            if name.isidentifier():
+                params[name] = text.strip()
+        elif section and stripped and not line.startswith((" ", "\t")):
+            section = False
+    return summary, params
+
+
+def _schema(tp, strict: bool, path: str, seen=()) -> dict:
+    """JSON Schema for type hint `tp`; in strict mode, what OpenAI's strict mode accepts."""
+    import enum
+    import typing
+
+    origin = getattr(tp, "__origin__", None)
+    args = getattr(tp, "__args__", ())
+    simple = {str: "string", int: "integer", float: "number", bool: "boolean", type(None): "null"}
+    if tp in simple:
+        return {"type": simple[tp]}
+    if origin is typing.Union:
+        parts = [_schema(a, strict, path, seen) for a in args]
+        return {"anyOf": parts}
+    if origin is typing.Literal or (isinstance(tp, type) and issubclass(tp, enum.Enum)):
+        values = list(args) if origin is typing.Literal else [m.value for m in tp]
+        kinds = {simple.get(type(v)) for v in values}
+        if None in kinds:
+            raise InvalidArgumentError("%s: only str, int, float, bool and None values can be enum choices" % path)
+        out = {"enum": values}
+        if len(kinds) == 1:
+            out["type"] = kinds.pop()
+        return out
+    if origin in (list, tuple, set, frozenset) or tp in (list, tuple, set, frozenset):
+        if origin is tuple and not (len(args) == 2 and args[1] is Ellipsis):
+            raise InvalidArgumentError("%s: use List[...] or Tuple[X, ...], not a fixed tuple" % path)
+        item = args[0] if args else Any
+        return {"type": "array", "items": _schema(item, strict, path + "[]", seen)}
+    if origin is dict or tp is dict:
+        if strict:
+            raise InvalidArgumentError("%s: strict mode does not allow maps (Dict); use a dataclass" % path)
+        value = args[1] if len(args) == 2 else Any
+        return {"type": "object", "additionalProperties": _schema(value, strict, path + "{}", seen)}
+    if isinstance(tp, type) and dataclasses.is_dataclass(tp):
+        if tp in seen:
+            raise InvalidArgumentError("%s: %s refers to itself; JSON Schema here is written out in full"
+                                       % (path, tp.__name__))
+        hints = _hints(tp)
+        summary, descriptions = _doc_parts(tp)
+        fields = [(f.name, hints[f.name], f.default is dataclasses.MISSING and
+                   f.default_factory is dataclasses.MISSING, _field_default(f)) for f in dataclasses.fields(tp)
+                  if f.init]
+        out = _object_schema(fields, strict, path, seen + (tp,), descriptions)
+        if summary:
+            out["description"] = summary
+        return out
+    if tp is Any:
+        if strict:
+            raise InvalidArgumentError("%s: strict mode needs a precise type, not Any" % path)
+        return {}
+    raise InvalidArgumentError("%s: chatlib cannot describe %r in JSON Schema" % (path, tp))
+
+
+def _field_default(f):
+    if f.default is not dataclasses.MISSING:
+        return f.default
+    if f.default_factory is not dataclasses.MISSING:
+        return f.default_factory()
+    return dataclasses.MISSING
+
+
+def _object_schema(fields, strict: bool, path: str, seen, descriptions) -> dict:
+    """An object of named fields: (name, hint, required, default).  Strict mode makes every field
+    required and lets one with a default also be null, which stands for the default."""
+    props, required = {}, []
+    for name, hint, is_required, default in fields:
+        schema = _schema(hint, strict, "%s.%s" % (path, name), seen)
+        if strict and not is_required and not _allows_none(hint):
+            schema = {"anyOf": [schema, {"type": "null"}]}
+        if not strict and not is_required and default is not None and default is not dataclasses.MISSING:
+            try:
+                json.dumps(default)
+                schema["default"] = default
+            except (TypeError, ValueError):
+                pass
+        if descriptions.get(name):
+            schema["description"] = descriptions[name]
+        props[name] = schema
+        if strict or is_required:
+            required.append(name)
+    out = {"type": "object", "properties": props, "required": required}
+    if strict:
+        out["additionalProperties"] = False
+    return out
+
+
+def _allows_none(tp) -> bool:
+    import typing
+    return tp is type(None) or (getattr(tp, "__origin__", None) is typing.Union and type(None) in tp.__args__)
+
+
+def _from_json(tp, value, path: str):
+    """`value` (parsed JSON) as a value of type hint `tp`: dataclasses are built, enums looked up,
+    literals and scalar types checked.  Raises _Mismatch naming the path."""
+    import enum
+    import typing
+
+    origin = getattr(tp, "__origin__", None)
+    args = getattr(tp, "__args__", ())
+    if tp is Any:
+        return value
+    if tp is type(None):
+        if value is not None:
+            raise _Mismatch(path, "expected null, got %s" % _json_kind(value))
+        return None
+    if tp in (str, bool):
+        if type(value) is not tp:
+            raise _Mismatch(path, "expected %s, got %s" % ("a string" if tp is str else "true or false",
+                                                          _json_kind(value)))
+        return value
+    if tp is int:
+        if type(value) is float and value.is_integer():
+            return int(value)
+        if type(value) is not int:
+            raise _Mismatch(path, "expected a whole number, got %s" % _json_kind(value))
+        return value
+    if tp is float:
+        if type(value) not in (int, float):
+            raise _Mismatch(path, "expected a number, got %s" % _json_kind(value))
+        return float(value)
+    if origin is typing.Union:
+        if value is None and type(None) in args:
+            return None
+        options = [a for a in args if a is not type(None)]
+        if len(options) == 1:  # Optional[X]: X's own message is the clearest
+            return _from_json(options[0], value, path)
+        errors = []
+        for option in args:
+            if option is type(None):
+                continue
+            try:
+                return _from_json(option, value, path)
+            except _Mismatch as exc:
+                errors.append(str(exc))
+        raise _Mismatch(path, "fits none of the allowed types (%s)" % "; ".join(errors))
+    if origin is typing.Literal:
+        if value not in args or type(value) not in {type(a) for a in args}:
+            raise _Mismatch(path, "expected one of %s, got %r" % (", ".join(map(repr, args)), value))
+        return value
+    if isinstance(tp, type) and issubclass(tp, enum.Enum):
+        try:
+            return tp(value)
+        except ValueError:
+            raise _Mismatch(path, "expected one of %s, got %r" % (
+                ", ".join(repr(m.value) for m in tp), value)) from None
+    if origin in (list, tuple, set, frozenset) or tp in (list, tuple, set, frozenset):
+        if type(value) is not list:
+            raise _Mismatch(path, "expected a list, got %s" % _json_kind(value))
+        item = args[0] if args else Any
+        items = [_from_json(item, v, "%s[%d]" % (path, i)) for i, v in enumerate(value)]
+        container = origin or tp
+        return items if container is list else container(items)
+    if origin is dict or tp is dict:
+        if type(value) is not dict:
+            raise _Mismatch(path, "expected an object, got %s" % _json_kind(value))
+        item = args[1] if len(args) == 2 else Any
+        return {k: _from_json(item, v, "%s.%s" % (path, k)) for k, v in value.items()}
+    if isinstance(tp, type) and dataclasses.is_dataclass(tp):
+        hints = _hints(tp)
+        fields = [(f.name, hints[f.name], _field_default(f)) for f in dataclasses.fields(tp) if f.init]
+        return tp(**_kwargs_from_json(fields, value, path))
+    raise _Mismatch(path, "chatlib cannot read a value of type %r" % (tp,))
+
+
+def _kwargs_from_json(fields, value, path: str) -> dict:
+    """Keyword arguments for named fields (name, hint, default) from a JSON object; a null for a
+    field with a default (strict mode's way to leave it out) gives the default."""
+    if type(value) is not dict:
+        raise _Mismatch(path, "expected an object, got %s" % _json_kind(value))
+    names = {name for name, _, _ in fields}
+    unknown = [k for k in value if k not in names]
+    if unknown:
+        raise _Mismatch(path, "unexpected field %s" % ", ".join(map(repr, unknown)))
+    out = {}
+    for name, hint, default in fields:
+        where = "%s.%s" % (path, name)
+        if name not in value or (value[name] is None and default is not dataclasses.MISSING
+                                 and not _allows_none(hint)):
+            if default is dataclasses.MISSING:
+                raise _Mismatch(where, "missing")
+            continue
+        out[name] = _from_json(hint, value[name], where)
+    return out
+
+
+def _json_kind(value) -> str:
+    return {dict: "an object", list: "a list", str: "a string", bool: "a boolean", int: "a number",
+            float: "a number", type(None): "null"}.get(type(value), type(value).__name__)
+
+
+def _parameters(func):
+    """(name, hint, default) for each parameter of a function a tool stands for."""
+    import inspect
+    hints = _hints(func)
+    fields = []
+    for p in inspect.signature(func).parameters.values():
+        if p.kind in (p.VAR_POSITIONAL, p.VAR_KEYWORD):
+            raise InvalidArgumentError("%s: a tool cannot take *%s" % (func.__name__, p.name))
+        if p.name not in hints:
+            raise InvalidArgumentError("%s: parameter %r needs a type hint" % (func.__name__, p.name))
+        fields.append((p.name, hints[p.name], dataclasses.MISSING if p.default is p.empty else p.default))
+    return fields
+
+
+def function_tool(func, *, name: str | None = None, description: str | None = None,
+                  strict: bool = False) -> ChatCompletionTool:
+    """A ChatCompletionTool for a plain Python function.
+
+    The name is the function's, the description the first paragraph of its docstring (and each
+    parameter's description its line in an ``Args:`` section), the JSON Schema of the parameters
+    comes from their type hints: str, int, float, bool, None, Optional, Union, List, Dict,
+    Literal, Enum and dataclasses; a parameter with a default is optional.  With ``strict=True``
+    the schema is one OpenAI's strict mode accepts: every property required (one with a default
+    may be null, meaning the default) and no additional properties.
+
+    >>> def get_weather(city: str, unit: Literal["C", "F"] = "C") -> str:
+    ...     '''The weather now in a city.'''
+    >>> function_tool(get_weather).to_dict()["function"]["parameters"]["required"]
+    ['city']
+    """
+    if not callable(func):
+        raise InvalidArgumentError("function_tool takes a function, not %s" % type(func).__name__)
+    summary, descriptions = _doc_parts(func)
+    fields = [(n, h, d is dataclasses.MISSING, d) for n, h, d in _parameters(func)]
+    params = _object_schema(fields, strict, func.__name__, (), descriptions)
+    return ChatCompletionTool(function=FunctionObject(
+        name=name or func.__name__, description=description or summary or None, parameters=params,
+        strict=True if strict else None))
+
+
+def parse_arguments(func, arguments) -> dict:
+    """The keyword arguments for `func` from a tool call's `arguments` (a JSON string or a dict),
+    converted to its type hints.  Raises InvalidArgumentError naming the field that does not fit."""
+    if isinstance(arguments, str):
+        try:
+            arguments = json.loads(arguments) if arguments.strip() else {}
+        except ValueError as exc:
+            raise InvalidArgumentError("%s: the arguments are not valid JSON (%s): %r"
+                                       % (func.__name__, exc, arguments[:200])) from None
+    try:
+        return _kwargs_from_json(_parameters(func), arguments, func.__name__)
+    except _Mismatch as exc:
+        raise InvalidArgumentError("arguments for %s" % exc) from None
+
+
+def run_tool_calls(message, functions) -> List[ChatCompletionRequestToolMessage]:
+    """Runs the function of each tool call of an assistant message and returns the ``tool``
+    messages to send back, in order.  `functions` is a list of functions (found by name) or a
+    dict of name to function.  A result that is not a string is sent as JSON (a dataclass as its
+    fields).  A call of an unknown function raises InvalidArgumentError; what the functions
+    raise is not caught."""
+    if isinstance(message, dict):
+        message = ChatCompletionResponseMessage.from_dict(message)
+    table = functions if isinstance(functions, dict) else {f.__name__: f for f in functions}
+    out = []
+    for call in message.tool_calls or ():
+        function = call.get("function") if isinstance(call, dict) else getattr(call, "function", None)
+        if function is None:
+            raise InvalidArgumentError("tool call %r is not a function call" % (getattr(call, "id", call),))
+        fname = function["name"] if isinstance(function, dict) else function.name
+        fargs = function.get("arguments") if isinstance(function, dict) else function.arguments
+        func = table.get(fname)
+        if func is None:
+            raise InvalidArgumentError("the model called %r, which is not among the functions given (%s)"
+                                       % (fname, ", ".join(sorted(table))))
+        result = func(**parse_arguments(func, fargs or ""))
+        if not isinstance(result, str):
+            if dataclasses.is_dataclass(result) and not isinstance(result, type):
+                result = dataclasses.asdict(result)
+            result = json.dumps(result, ensure_ascii=False, default=str)
+        call_id = call.get("id") if isinstance(call, dict) else call.id
+        out.append(ChatCompletionRequestToolMessage(content=result, tool_call_id=call_id))
+    return out
+
+
+def response_format(cls, *, name: str | None = None, description: str | None = None) -> ResponseFormatJsonSchema:
+    """A strict ``json_schema`` response format for a dataclass (nested dataclasses, lists,
+    Optional, Literal and Enum fields); read the answer back with parse_completion."""
+    if not (isinstance(cls, type) and dataclasses.is_dataclass(cls)):
+        raise InvalidArgumentError("response_format takes a dataclass type, not %r" % (cls,))
+    schema = _schema(cls, True, cls.__name__)
+    summary = schema.pop("description", None)
+    return ResponseFormatJsonSchema(json_schema=JsonSchema(
+        name=name or cls.__name__, description=description or summary, schema=schema, strict=True))
+
+
+def parse_completion(completion, cls, choice: int = 0):
+    """The answer of a structured-output completion (typed or dict) as an instance of `cls`.
+
+    Raises RefusalError when the model refused (its text is in `refusal`), IncompleteOutputError
+    when the answer was cut (finish_reason ``length``) or filtered (``content_filter``), and
+    JSONDeserializeError, naming the field, when the answer does not fit `cls`."""
+    data = completion.to_dict() if isinstance(completion, _Model) else completion
+    try:
+        picked = data["choices"][choice]
+        message = picked.get("message") or {}
+    except (KeyError, IndexError, TypeError, AttributeError):
+        raise JSONDeserializeError("the completion has no choice %d" % choice, data) from None
+    if message.get("refusal"):
+        raise RefusalError(message["refusal"], completion)
+    reason = picked.get("finish_reason")
+    if reason in ("length", "content_filter"):
+        raise IncompleteOutputError(reason, completion)
+    content = message.get("content")
+    if not isinstance(content, str):
+        raise JSONDeserializeError("the answer has no content to parse", data)
+    try:
+        value = json.loads(content)
+    except ValueError as exc:
+        raise JSONDeserializeError("the answer is not valid JSON (%s)" % exc, content) from None
+    try:
+        return _from_json(cls, value, cls.__name__)
+    except _Mismatch as exc:
+        raise JSONDeserializeError("the answer does not fit %s: %s" % (cls.__name__, exc), content) from None
