@@ -45,6 +45,8 @@ __all__ = [
     "GetChatCompletionMessagesQuery",
     # helpers for chat applications
     "accumulate", "function_tool", "parse_arguments", "run_tool_calls", "response_format", "parse_completion",
+    # command line
+    "main",
     # types: the spec's schemas
     "CreateChatCompletionRequest", "WebSearchOptions", "ChatCompletionAudio", "PromptCacheOptionsParam",
     "ResponseFormatText", "ResponseFormatJsonSchema", "ResponseFormatJsonObject", "ModerationParam",
@@ -3490,3 +3492,189 @@ def parse_completion(completion, cls, choice: int = 0):
         return _from_json(cls, value, cls.__name__)
     except _Mismatch as exc:
         raise JSONDeserializeError("the answer does not fit %s: %s" % (cls.__name__, exc), content) from None
+
+
+# ---------------------------------------------------------------- command line
+
+_CLI_EXAMPLES = """\
+examples:
+  chatlib "Write a haiku about TCP"                     stream the answer (OPENAI_API_KEY from the environment)
+  echo "Summarise: ..." | chatlib -m gpt-4o-mini        the prompt from standard input
+  chatlib --base-url http://localhost:11434/v1 -m llama3.2 "Hello"       a local server (Ollama)
+  chatlib --azure --azure-endpoint https://res.openai.azure.com --deployment gpt-4o \\
+          --api-version 2024-10-21 "Hello"              Azure OpenAI (AZURE_OPENAI_API_KEY)
+  chatlib --no-stream --json "Hello"                    the whole response as JSON
+  chatlib                                               on a terminal: a chat that keeps the conversation
+
+environment:
+  OPENAI_API_KEY, OPENAI_BASE_URL, OPENAI_ORG_ID, OPENAI_PROJECT_ID, CHATLIB_MODEL (default model),
+  AZURE_OPENAI_ENDPOINT, AZURE_OPENAI_API_KEY, OPENAI_API_VERSION,
+  CHATLIB_LOG=debug (one line per HTTP attempt on standard error; never a key)
+exit status: 0 done, 1 an API or network error, 2 a usage error, 130 interrupted (Ctrl-C)
+"""
+_DEFAULT_MODEL = "gpt-4o-mini"
+
+
+class _UsageError(Exception):
+    pass
+
+
+def _cli_parser():
+    import argparse
+
+    def positive(kind):
+        def parse(text):
+            try:
+                value = kind(text)
+            except ValueError:
+                raise argparse.ArgumentTypeError("%r is not a %s" % (text, "number" if kind is float else "whole number"))
+            if value < 0 or value != value:
+                raise argparse.ArgumentTypeError("%r must not be negative" % text)
+            return value
+        return parse
+
+    p = argparse.ArgumentParser(
+        prog="chatlib", formatter_class=argparse.RawDescriptionHelpFormatter, epilog=_CLI_EXAMPLES,
+        description="Send a prompt to OpenAI or any server with its Chat Completions API, and stream "
+                    "the answer to standard output.")
+    p.add_argument("prompt", nargs="*", help="the prompt; none or - reads standard input")
+    p.add_argument("-m", "--model", default=os.environ.get("CHATLIB_MODEL") or _DEFAULT_MODEL,
+                   help="the model (default: $CHATLIB_MODEL or %s)" % _DEFAULT_MODEL)
+    p.add_argument("-s", "--system", help="a system message to send first")
+    p.add_argument("--base-url", help="the API base URL (default: $OPENAI_BASE_URL or OpenAI's)")
+    p.add_argument("--api-key-env", metavar="NAME", help="read the API key from this environment variable")
+    p.add_argument("--azure", action="store_true", help="talk to Azure OpenAI")
+    p.add_argument("--azure-endpoint", help="the Azure resource URL (default: $AZURE_OPENAI_ENDPOINT)")
+    p.add_argument("--deployment", help="the Azure deployment name (default: the model)")
+    p.add_argument("--api-version", help="the Azure API version (default: $OPENAI_API_VERSION)")
+    p.add_argument("--no-stream", action="store_true", help="wait for the whole answer")
+    p.add_argument("--json", action="store_true", help="print the raw chunks (one JSON per line) or response")
+    p.add_argument("--temperature", type=positive(float), help="sampling temperature, 0 to 2")
+    p.add_argument("--max-tokens", type=positive(int), help="the most tokens to generate (sent as max_tokens)")
+    p.add_argument("--timeout", type=positive(float), default=600.0, help="seconds to wait for bytes (default 600)")
+    p.add_argument("--retries", type=positive(int), default=2, help="retries of failed attempts (default 2)")
+    p.add_argument("--version", action="version", version="chatlib %s" % __version__)
+    return p
+
+
+def _cli_client(args) -> Client:
+    key = None
+    if args.api_key_env:
+        key = os.environ.get(args.api_key_env)
+        if not key:
+            raise _UsageError("the environment variable %s (--api-key-env) is not set" % args.api_key_env)
+    if args.azure:
+        config = AzureConfig(api_base=args.azure_endpoint, api_key=key, deployment_id=args.deployment or args.model,
+                             api_version=args.api_version)
+    else:
+        config = OpenAIConfig(api_key=key, api_base=args.base_url)
+    if args.timeout == 0:
+        raise _UsageError("--timeout must be more than 0")
+    return Client(config, timeout=args.timeout, max_retries=args.retries)
+
+
+def _cli_logging() -> None:
+    level = os.environ.get("CHATLIB_LOG", "").strip().lower()
+    if not level:
+        return
+    import logging
+    levels = {"debug": logging.DEBUG, "info": logging.INFO, "warning": logging.WARNING, "error": logging.ERROR}
+    if level not in levels:
+        raise _UsageError("CHATLIB_LOG must be one of %s, not %r" % (", ".join(levels), level))
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("chatlib: %(message)s"))
+    logger = logging.getLogger("chatlib")
+    logger.addHandler(handler)
+    logger.setLevel(levels[level])
+
+
+def _cli_answer(chat: Chat, args, messages: list, out) -> str:
+    """Sends the conversation; writes the answer (or the JSON) to `out`; returns the answer text."""
+    request = {"model": args.model, "messages": messages}
+    if args.temperature is not None:
+        request["temperature"] = args.temperature
+    if args.max_tokens is not None:
+        request["max_tokens"] = args.max_tokens
+    if args.no_stream:
+        response = chat.create_byot(request)
+        message = (response.get("choices") or [{}])[0].get("message") or {}
+        text = message.get("content") or message.get("refusal") or ""
+        out.write(json.dumps(response, ensure_ascii=False) + "\n" if args.json else text)
+    else:
+        parts = []
+        with chat.create_stream_byot(dict(request, stream=True)) as stream:
+            for chunk in stream:
+                if args.json:
+                    out.write(json.dumps(chunk, ensure_ascii=False) + "\n")
+                for choice in chunk.get("choices") or ():
+                    if choice.get("index", 0) == 0:
+                        delta = choice.get("delta") or {}
+                        piece = delta.get("content") or delta.get("refusal")
+                        if piece:
+                            parts.append(piece)
+                            if not args.json:
+                                out.write(piece)
+                out.flush()
+        text = "".join(parts)
+    if not args.json and not text.endswith("\n"):
+        out.write("\n")
+    out.flush()
+    return text
+
+
+def main(argv=None) -> int:
+    """The command line: ``python chatlib.py [options] [PROMPT...]``; see ``--help``."""
+    parser = _cli_parser()
+    args = parser.parse_args(argv)  # exits 2 on a usage error
+    out = sys.stdout
+    try:
+        out.reconfigure(errors="replace")  # a terminal that cannot show a character must not crash us
+    except (AttributeError, ValueError):
+        pass
+    try:
+        _cli_logging()
+        chat = _cli_client(args).chat()
+        system = [{"role": "system", "content": args.system}] if args.system else []
+        from_stdin = args.prompt == ["-"] or (not args.prompt and not sys.stdin.isatty())
+        if args.prompt or from_stdin:
+            prompt = sys.stdin.read() if from_stdin else " ".join(args.prompt)
+            if not prompt.strip():
+                raise _UsageError("the prompt is empty")
+            _cli_answer(chat, args, system + [{"role": "user", "content": prompt}], out)
+            return 0
+        messages = list(system)  # a chat on a terminal
+        while True:
+            try:
+                line = input("> ")
+            except EOFError:
+                out.write("\n")
+                return 0
+            if not line.strip():
+                continue
+            messages.append({"role": "user", "content": line})
+            try:
+                messages.append({"role": "assistant", "content": _cli_answer(chat, args, messages, out)})
+            except OpenAIError as exc:
+                messages.pop()
+                sys.stderr.write("chatlib: %s\n" % exc)
+    except KeyboardInterrupt:
+        # Leaving the stream's loop by this exception has already closed the connection.
+        sys.stderr.write("\n")
+        return 130
+    except (_UsageError, InvalidArgumentError) as exc:
+        parser.print_usage(sys.stderr)
+        sys.stderr.write("chatlib: error: %s\n" % exc)
+        return 2
+    except OpenAIError as exc:
+        sys.stderr.write("chatlib: %s\n" % exc)
+        return 1
+    except BrokenPipeError:
+        try:
+            sys.stdout = open(os.devnull, "w")  # the reader left (| head): nothing more to say
+        except OSError:
+            pass
+        return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
