@@ -3034,7 +3034,7 @@ class _Accumulator:
                     items = value.get(part) if type(value) is dict else None
                     if items:
                         state.logprobs[part] = (state.logprobs[part] or []) + items
-            if len(choice) > 4 or (len(choice) > 2 and "finish_reason" not in choice):
+            if not _CHOICE_KEYS.issuperset(choice):
                 for key, value in choice.items():  # keys beyond the spec's four: keep the last value
                     if value is not None and key not in _CHOICE_KEYS:
                         if state.extra is None:

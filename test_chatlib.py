@@ -27,6 +27,7 @@ WAIT = 10.0  # the longest any test waits on an event before failing
 SECRETS = ("sk-test-key-123456", "sk-very-secret", "sk-secret", "sk-env", "sk-arg", "az-key", "azk", "tok-a",
            "tok-b", "sk-log-secret-777")
 LOG = io.StringIO()
+CLIENTS_MADE = []  # ServerTest.client() notes each client it makes
 _log_handler = logging.StreamHandler(LOG)
 _log_handler.setFormatter(logging.Formatter("%(levelname)s %(name)s %(message)s"))
 
@@ -45,7 +46,7 @@ def tearDownModule():
     leaked = [s for s in SECRETS if s in text]
     if leaked:
         raise AssertionError("secrets in the DEBUG log of the suite: %s" % leaked)
-    if "POST http://127.0.0.1" not in text:
+    if CLIENTS_MADE and "POST http://127.0.0.1" not in text:  # else the check above proves nothing
         raise AssertionError("the suite's DEBUG log is missing its request lines")
 
 
@@ -272,6 +273,7 @@ class ServerTest(unittest.TestCase):
         cfg = chatlib.OpenAIConfig(api_key=key, api_base=(server or self.server).base)
         c = chatlib.Client(cfg, **kw)
         self.addCleanup(c.close)
+        CLIENTS_MADE.append(1)
         return c
 
     def chat(self, **kw):
@@ -2040,3 +2042,486 @@ class FaultInjectionTest(unittest.TestCase):
         server.wait_idle()
         if fds is not None:
             self.assertEqual(open_fds(), fds)
+
+
+# ---------------------------------------------------------------- helpers for chat applications
+
+import dataclasses  # noqa: E402
+import enum  # noqa: E402
+from typing import Dict, List, Literal, Optional  # noqa: E402
+
+
+def stream_form(response, pieces=3):
+    """The chunks a server streams for `response` (a non-streamed completion dict), as OpenAI
+    sends them: a role delta, content (and tool calls) in pieces, finish_reason, then usage."""
+    base = {k: response[k] for k in ("id", "created", "model", "system_fingerprint", "service_tier") if k in response}
+    base["object"] = "chat.completion.chunk"
+    out = []
+    for ch in response["choices"]:
+        msg, i = ch["message"], ch["index"]
+        out.append(dict(base, choices=[{"index": i, "delta": {"role": "assistant", "content": "" if msg.get("content") is not None else None,
+                                                              "refusal": None}, "logprobs": None, "finish_reason": None}]))
+        text = msg.get("content") or ""
+        step = max(1, len(text) // pieces)
+        for k in range(0, len(text), step):
+            out.append(dict(base, choices=[{"index": i, "delta": {"content": text[k:k + step]},
+                                            "logprobs": None, "finish_reason": None}]))
+        for n, call in enumerate(msg.get("tool_calls") or []):
+            args = call["function"]["arguments"]
+            out.append(dict(base, choices=[{"index": i, "delta": {"tool_calls": [
+                {"index": n, "id": call["id"], "type": "function", "function": {"name": call["function"]["name"],
+                                                                                 "arguments": ""}}]},
+                "logprobs": None, "finish_reason": None}]))
+            half = len(args) // 2
+            for part in (args[:half], args[half:]):
+                out.append(dict(base, choices=[{"index": i, "delta": {"tool_calls": [
+                    {"index": n, "function": {"arguments": part}}]}, "logprobs": None, "finish_reason": None}]))
+        out.append(dict(base, choices=[{"index": i, "delta": {}, "logprobs": None,
+                                        "finish_reason": ch["finish_reason"]}]))
+    if "usage" in response:
+        out.append(dict(base, choices=[], usage=response["usage"]))
+    return out
+
+
+ANSWER = {
+    "id": "chatcmpl-9", "object": "chat.completion", "created": 1700000009, "model": "gpt-4o-mini",
+    "system_fingerprint": "fp_9", "service_tier": "default",
+    "choices": [
+        {"index": 0, "finish_reason": "stop", "logprobs": None,
+         "message": {"role": "assistant", "content": "The quick brown fox jumps.", "refusal": None}},
+        {"index": 1, "finish_reason": "tool_calls", "logprobs": None,
+         "message": {"role": "assistant", "content": None, "refusal": None, "tool_calls": [
+             {"id": "call_a", "type": "function", "function": {"name": "f", "arguments": "{\"x\": 1, \"y\": [2, 3]}"}},
+             {"id": "call_b", "type": "function", "function": {"name": "g", "arguments": "{}"}}]}}],
+    "usage": {"prompt_tokens": 9, "completion_tokens": 12, "total_tokens": 21,
+              "completion_tokens_details": {"reasoning_tokens": 0}},
+}
+
+
+class AccumulateTest(ServerTest):
+    def test_stream_equals_the_non_streamed_answer(self):
+        self.responses += [reply(200, ANSWER), sse(*stream_form(ANSWER)), sse(*stream_form(ANSWER)),
+                           sse(*stream_form(ANSWER))]
+        chat = self.chat()
+        whole = chat.create_byot(REQ)
+        self.assertEqual(chat.create_stream_byot(SREQ).final(), whole)
+        typed = chat.create_stream(chatlib.CreateChatCompletionRequest.from_dict(REQ)).final()
+        self.assertEqual(typed, chatlib.CreateChatCompletionResponse.from_dict(whole))
+        printed = []
+        with chat.create_stream_byot(SREQ) as s:  # iterate and accumulate at once
+            for c in s:
+                for ch in c["choices"]:
+                    printed.append(ch["delta"].get("content") or "")
+            self.assertEqual(s.final(), whole)
+        self.assertEqual("".join(printed), "The quick brown fox jumps.")
+
+    def test_accumulate_function(self):
+        self.assertEqual(chatlib.accumulate(stream_form(ANSWER, pieces=7)), ANSWER)
+        typed_chunks = [chatlib.CreateChatCompletionStreamResponse.from_dict(c) for c in stream_form(ANSWER)]
+        self.assertEqual(chatlib.accumulate(typed_chunks), ANSWER)
+        with self.assertRaises(chatlib.InvalidArgumentError):
+            chatlib.accumulate(["data: x"])
+
+    def test_servers_without_tool_call_index(self):
+        chunks = [  # Ollama style: whole calls, no index
+            {"id": "x", "choices": [{"index": 0, "delta": {"role": "assistant", "tool_calls": [
+                {"id": "c1", "function": {"name": "f", "arguments": "{\"a\":1}"}},
+                {"id": "c2", "function": {"name": "g", "arguments": "{}"}}]}}]},
+            {"id": "x", "choices": [{"index": 0, "delta": {}, "finish_reason": "tool_calls"}]}]
+        calls = chatlib.accumulate(chunks)["choices"][0]["message"]["tool_calls"]
+        self.assertEqual([(c["id"], c["type"], c["function"]) for c in calls],
+                         [("c1", "function", {"name": "f", "arguments": "{\"a\":1}"}),
+                          ("c2", "function", {"name": "g", "arguments": "{}"})])
+        chunks = [  # no index and no id after the first delta: by order
+            {"choices": [{"delta": {"tool_calls": [{"id": "c1", "function": {"name": "f", "arguments": "{\"a\""}}]}}]},
+            {"choices": [{"delta": {"tool_calls": [{"function": {"arguments": ": 2}"}}]}}]}]
+        calls = chatlib.accumulate(chunks)["choices"][0]["message"]["tool_calls"]
+        self.assertEqual(calls, [{"id": "c1", "type": "function", "function": {"name": "f", "arguments": "{\"a\": 2}"}}])
+        chunks = [  # every call numbered 0, told apart by id
+            {"choices": [{"index": 0, "delta": {"tool_calls": [{"index": 0, "id": "c1", "function": {"name": "f", "arguments": "1"}}]}}]},
+            {"choices": [{"index": 0, "delta": {"tool_calls": [{"index": 0, "id": "c2", "function": {"name": "g", "arguments": "2"}}]}}]}]
+        calls = chatlib.accumulate(chunks)["choices"][0]["message"]["tool_calls"]
+        self.assertEqual([c["id"] for c in calls], ["c1", "c2"])
+
+    def test_logprobs_refusal_usage_and_extras(self):
+        lp = {"token": "a", "logprob": -1.0, "bytes": [97], "top_logprobs": []}
+        chunks = [
+            {"id": "x", "object": "chat.completion.chunk", "created": 1, "model": "m", "obfuscation": "zz",
+             "choices": [{"index": 0, "delta": {"role": "assistant", "refusal": "I can"},
+                          "logprobs": {"content": None, "refusal": [lp]}, "finish_reason": None}]},
+            {"id": "x", "choices": [{"index": 0, "delta": {"refusal": "not.", "reasoning_content": "think"},
+                                     "logprobs": {"content": None, "refusal": [lp]}, "finish_reason": None}]},
+            {"id": "x", "choices": [{"index": 0, "delta": {"reasoning_content": "ing"}, "stop_reason": 7,
+                                     "finish_reason": "stop"}]},
+            {"id": "x", "choices": [], "usage": {"prompt_tokens": 1, "completion_tokens": 2, "total_tokens": 3},
+             "x_extra": 1}]
+        r = chatlib.accumulate(chunks)
+        self.assertNotIn("obfuscation", r)
+        self.assertEqual(r["object"], "chat.completion")
+        self.assertEqual(r["x_extra"], 1)
+        c = r["choices"][0]
+        self.assertEqual(c["message"], {"role": "assistant", "content": None, "refusal": "I cannot.",
+                                        "reasoning_content": "thinking"})
+        self.assertEqual(c["logprobs"], {"content": None, "refusal": [lp, lp]})
+        self.assertEqual((c["finish_reason"], c["stop_reason"]), ("stop", 7))
+        self.assertEqual(r["usage"]["total_tokens"], 3)
+
+    def test_final_of_a_closed_stream_raises(self):
+        self.responses.append(sse(*stream_form(ANSWER)))
+        s = self.chat().create_stream_byot(SREQ)
+        next(s)
+        s.close()
+        with self.assertRaises(chatlib.StreamError):
+            s.final()
+
+
+class Unit(enum.Enum):
+    C = "celsius"
+    F = "fahrenheit"
+
+
+@dataclasses.dataclass
+class Place:
+    """A place on Earth.
+
+    Attributes:
+        lat: latitude in degrees
+    """
+    lat: float
+    lon: float
+    name: Optional[str] = None
+
+
+def get_weather(city: str, unit: Unit = Unit.C, days: int = 1, where: Optional[Place] = None,
+                tags: Optional[List[str]] = None) -> dict:
+    """Tells the weather of a city.
+
+    More text that is not the description.
+
+    Args:
+        city: the city's name
+        days: how many days ahead
+    """
+    return {"city": city, "unit": unit.value, "days": days, "where": where and where.lat, "tags": tags}
+
+
+@dataclasses.dataclass
+class Recipe:
+    title: str
+    minutes: int
+    steps: List[str]
+    diet: Literal["vegan", "vegetarian", "any"]
+    place: Optional[Place]
+    spicy: bool = False
+
+
+class ToolsTest(ServerTest):
+    def test_function_tool_schema(self):
+        tool = chatlib.function_tool(get_weather).to_dict()
+        self.assertEqual(tool["type"], "function")
+        f = tool["function"]
+        self.assertEqual((f["name"], f["description"]), ("get_weather", "Tells the weather of a city."))
+        self.assertNotIn("strict", f)
+        p = f["parameters"]
+        self.assertEqual(p["required"], ["city"])
+        self.assertEqual(p["properties"]["city"], {"type": "string", "description": "the city's name"})
+        self.assertEqual(p["properties"]["unit"], {"enum": ["celsius", "fahrenheit"], "type": "string"})
+        self.assertEqual(p["properties"]["days"], {"type": "integer", "default": 1, "description": "how many days ahead"})
+        where = p["properties"]["where"]["anyOf"][0]
+        self.assertEqual(where["required"], ["lat", "lon"])
+        self.assertEqual(where["properties"]["lat"]["description"], "latitude in degrees")
+        self.assertEqual(where["description"], "A place on Earth.")
+
+    def test_strict_schema(self):
+        p = chatlib.function_tool(get_weather, strict=True, name="weather").to_dict()["function"]
+        self.assertEqual((p["name"], p["strict"]), ("weather", True))
+        params = p["parameters"]
+        self.assertEqual(params["required"], ["city", "unit", "days", "where", "tags"])
+        self.assertFalse(params["additionalProperties"])
+        self.assertEqual(params["properties"]["days"]["anyOf"][1], {"type": "null"})
+        where = params["properties"]["where"]["anyOf"][0]
+        self.assertEqual((where["required"], where["additionalProperties"]), (["lat", "lon", "name"], False))
+
+        def bad(m: Dict[str, int]) -> None:
+            pass
+        with self.assertRaises(chatlib.InvalidArgumentError):
+            chatlib.function_tool(bad, strict=True)
+        chatlib.function_tool(bad)  # allowed outside strict mode
+
+        def untyped(x):
+            pass
+        with self.assertRaises(chatlib.InvalidArgumentError) as cm:
+            chatlib.function_tool(untyped)
+        self.assertIn("'x'", str(cm.exception))
+
+    def test_parse_arguments(self):
+        kw = chatlib.parse_arguments(get_weather, '{"city": "Oslo", "unit": "fahrenheit", "days": null, '
+                                                  '"where": {"lat": 59.9, "lon": 10}}')
+        self.assertEqual(kw, {"city": "Oslo", "unit": Unit.F, "where": Place(59.9, 10.0)})
+        for args, field in (('{"days": 2}', "get_weather.city"), ('{"city": 5}', "get_weather.city"),
+                            ('{"city": "x", "unit": "kelvin"}', "get_weather.unit"),
+                            ('{"city": "x", "where": {"lat": "n"}}', "get_weather.where.lat"),
+                            ('{"city": "x", "colour": 1}', "colour"), ('{"city": "x", "days": 1.5}', "days"),
+                            ('{"city": "x", "tags": "a"}', "tags"), ("{not json", "not valid JSON")):
+            with self.assertRaises(chatlib.InvalidArgumentError, msg=args) as cm:
+                chatlib.parse_arguments(get_weather, args)
+            self.assertIn(field, str(cm.exception))
+
+    def test_tool_loop_streaming(self):
+        first = dict(ANSWER, choices=[dict(ANSWER["choices"][1], index=0, message={
+            "role": "assistant", "content": None, "refusal": None, "tool_calls": [
+                {"id": "call_1", "type": "function", "function": {"name": "get_weather", "arguments": '{"city": "Oslo"}'}},
+                {"id": "call_2", "type": "function", "function": {"name": "get_weather",
+                                                                  "arguments": '{"city": "Rome", "days": 2}'}}]})])
+        final = dict(ANSWER, choices=[ANSWER["choices"][0]])
+        self.responses += [sse(*stream_form(first)), sse(*stream_form(final))]
+        chat = self.chat()
+        tools = [chatlib.function_tool(get_weather)]
+        messages = [chatlib.ChatCompletionRequestUserMessage(content="Oslo and Rome?")]
+        while True:
+            stream = chat.create_stream(chatlib.CreateChatCompletionRequest(model="m", messages=messages, tools=tools))
+            for chunk in stream:
+                pass  # a real program prints the deltas here
+            message = stream.final().choices[0].message
+            messages.append(message)
+            if not message.tool_calls:
+                break
+            messages += chatlib.run_tool_calls(message, [get_weather])
+        second = self.server.requests[1].json()
+        self.assertEqual(second["messages"][2:], [
+            {"role": "tool", "tool_call_id": "call_1", "content": json.dumps(
+                {"city": "Oslo", "unit": "celsius", "days": 1, "where": None, "tags": None})},
+            {"role": "tool", "tool_call_id": "call_2", "content": json.dumps(
+                {"city": "Rome", "unit": "celsius", "days": 2, "where": None, "tags": None})}])
+        self.assertEqual(second["messages"][1]["tool_calls"][1]["function"]["arguments"], '{"city": "Rome", "days": 2}')
+        self.assertEqual(message.content, "The quick brown fox jumps.")
+        with self.assertRaises(chatlib.InvalidArgumentError):
+            chatlib.run_tool_calls({"role": "assistant", "tool_calls": [
+                {"id": "c", "type": "function", "function": {"name": "nope", "arguments": "{}"}}]}, [get_weather])
+
+
+class StructuredOutputTest(unittest.TestCase):
+    def completion(self, content=None, refusal=None, finish="stop"):
+        return {"id": "c", "object": "chat.completion", "choices": [{"index": 0, "finish_reason": finish, "message": {
+            "role": "assistant", "content": content, "refusal": refusal}}]}
+
+    def test_response_format(self):
+        rf = chatlib.response_format(Recipe).to_dict()
+        self.assertEqual(rf["type"], "json_schema")
+        js = rf["json_schema"]
+        self.assertEqual((js["name"], js["strict"]), ("Recipe", True))
+        schema = js["schema"]
+        self.assertEqual(schema["required"], ["title", "minutes", "steps", "diet", "place", "spicy"])
+        self.assertFalse(schema["additionalProperties"])
+        self.assertEqual(schema["properties"]["diet"], {"enum": ["vegan", "vegetarian", "any"], "type": "string"})
+        self.assertEqual(schema["properties"]["steps"], {"type": "array", "items": {"type": "string"}})
+        with self.assertRaises(chatlib.InvalidArgumentError):
+            chatlib.response_format(dict)
+
+    def test_parse(self):
+        answer = {"title": "Soup", "minutes": 20, "steps": ["boil"], "diet": "vegan",
+                  "place": {"lat": 1, "lon": 2, "name": None}, "spicy": None}
+        r = chatlib.parse_completion(self.completion(json.dumps(answer)), Recipe)
+        self.assertEqual(r, Recipe("Soup", 20, ["boil"], "vegan", Place(1.0, 2.0), False))
+        typed = chatlib.CreateChatCompletionResponse.from_dict(self.completion(json.dumps(answer)))
+        self.assertEqual(chatlib.parse_completion(typed, Recipe).title, "Soup")
+
+    def test_refusal_and_incomplete(self):
+        with self.assertRaises(chatlib.RefusalError) as cm:
+            chatlib.parse_completion(self.completion(refusal="I can't help with that."), Recipe)
+        self.assertEqual(cm.exception.refusal, "I can't help with that.")
+        for reason in ("length", "content_filter"):
+            done = self.completion('{"title": "So', finish=reason)
+            with self.assertRaises(chatlib.IncompleteOutputError) as cm:
+                chatlib.parse_completion(done, Recipe)
+            self.assertEqual((cm.exception.finish_reason, cm.exception.completion), (reason, done))
+            self.assertIn("token limit" if reason == "length" else "content filter", str(cm.exception))
+
+    def test_answers_that_do_not_fit(self):
+        with self.assertRaises(chatlib.JSONDeserializeError) as cm:
+            chatlib.parse_completion(self.completion('{"title": "x"}'), Recipe)
+        self.assertIn("Recipe.minutes", str(cm.exception))
+        with self.assertRaises(chatlib.JSONDeserializeError):
+            chatlib.parse_completion(self.completion("not json"), Recipe)
+
+
+class PaginationTest(ServerTest):
+    def page(self, ids, has_more):
+        return reply(200, {"object": "list", "data": [dict(COMPLETION, id=i) for i in ids],
+                           "first_id": ids[0] if ids else None, "last_id": ids[-1] if ids else None,
+                           "has_more": has_more})
+
+    def test_walks_every_page_lazily(self):
+        self.responses += [self.page(["a", "b"], True), self.page(["c"], True), self.page([], True)]
+        it = self.chat().list_all({"limit": 2, "model": "m"})
+        self.assertEqual(self.server.requests, [])  # nothing is fetched before the loop asks
+        self.assertEqual(next(it).id, "a")
+        self.assertEqual(len(self.server.requests), 1)
+        self.assertEqual([c.id for c in it], ["b", "c"])
+        self.assertEqual([r.query for r in self.server.requests],
+                         ["limit=2&model=m", "limit=2&model=m&after=b", "limit=2&model=m&after=c"])
+
+    def test_stops_when_has_more_is_false_and_byot(self):
+        self.responses += [self.page(["a"], True), self.page(["b"], False)]
+        self.assertEqual([c["id"] for c in self.chat().list_all_byot()], ["a", "b"])
+        self.assertEqual(len(self.server.requests), 2)
+
+    def test_messages(self):
+        msgs = lambda ids, more: reply(200, {"object": "list", "data": [{"id": i, "role": "user", "content": i} for i in ids],
+                                             "has_more": more})
+        self.responses += [msgs(["m1", "m2"], True), msgs(["m3"], False)]
+        items = list(self.chat().messages_all("chatcmpl-1", chatlib.GetChatCompletionMessagesQuery(limit=2)))
+        self.assertEqual([m.id for m in items], ["m1", "m2", "m3"])
+        self.assertIsInstance(items[0], chatlib.ChatCompletionMessageListItem)
+        self.assertEqual(self.last.target, "/v1/chat/completions/chatcmpl-1/messages?limit=2&after=m2")
+        self.responses += [msgs(["m1"], False)]
+        self.assertEqual([m["id"] for m in self.chat().messages_all_byot("chatcmpl-1")], ["m1"])
+
+    def test_bad_input_and_a_stuck_cursor(self):
+        with self.assertRaises(chatlib.InvalidArgumentError):
+            self.chat().list_all({"limit": 0})
+        with self.assertRaises(chatlib.InvalidArgumentError):
+            self.chat().messages_all("")
+        self.assertEqual(self.server.requests, [])
+        self.responses += [self.page(["a"], True), self.page(["a"], True)]
+        with self.assertRaises(chatlib.APIError):
+            list(self.chat().list_all())
+
+
+# ---------------------------------------------------------------- command line
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+
+
+class CommandLineTest(ServerTest):
+    def run_cli(self, *args, stdin="", env=None, module=False):
+        e = {k: v for k, v in os.environ.items() if not k.startswith(("OPENAI_", "AZURE_", "CHATLIB_"))
+             and k.lower() not in ("http_proxy", "https_proxy", "all_proxy")}
+        e.update({"OPENAI_API_KEY": "sk-test-key-123456", "OPENAI_BASE_URL": self.server.base}, **(env or {}))
+        cmd = [sys.executable] + (["-m", "chatlib"] if module else [os.path.join(HERE, "chatlib.py")]) + list(args)
+        return subprocess.run(cmd, input=stdin, capture_output=True, text=True, env=e, cwd=HERE, timeout=60)
+
+    def test_prompt_streams_the_answer(self):
+        self.responses.append(sse(chunk("Hello", role="assistant"), chunk(", world"), chunk(finish="stop")))
+        out = self.run_cli("-m", "test-model", "-s", "Be terse.", "--temperature", "0.5", "--max-tokens", "20",
+                           "Say", "hello")
+        self.assertEqual((out.returncode, out.stdout, out.stderr), (0, "Hello, world\n", ""))
+        self.assertEqual(self.last.json(), {"model": "test-model", "stream": True, "temperature": 0.5,
+                                            "max_tokens": 20, "messages": [
+                                                {"role": "system", "content": "Be terse."},
+                                                {"role": "user", "content": "Say hello"}]})
+        self.assertEqual(self.last.headers["authorization"], "Bearer sk-test-key-123456")
+
+    def test_standard_input_no_stream_and_json(self):
+        self.responses.append(reply(200, COMPLETION))
+        out = self.run_cli("--no-stream", stdin="from stdin\n", module=True)
+        self.assertEqual((out.returncode, out.stdout), (0, "Hello!\n"))
+        self.assertEqual(self.last.json()["messages"], [{"role": "user", "content": "from stdin\n"}])
+        self.assertNotIn("stream", self.last.json())
+        self.assertEqual(self.last.json()["model"], "gpt-4o-mini")
+        self.responses.append(reply(200, COMPLETION))
+        out = self.run_cli("--no-stream", "--json", "-", stdin="x", env={"CHATLIB_MODEL": "env-model"})
+        self.assertEqual(json.loads(out.stdout), COMPLETION)
+        self.assertEqual(self.last.json()["model"], "env-model")
+        self.responses.append(sse(chunk("a"), chunk("b")))
+        out = self.run_cli("--json", "hi")
+        self.assertEqual([json.loads(line) for line in out.stdout.splitlines()], [chunk("a"), chunk("b")])
+
+    def test_errors_are_one_line(self):
+        self.responses.append(reply(401, {"error": {"message": "Incorrect API key provided: sk-test-key-123456",
+                                                    "code": "invalid_api_key"}}))
+        out = self.run_cli("--retries", "0", "hi")
+        self.assertEqual(out.returncode, 1)
+        self.assertEqual(len(out.stderr.splitlines()), 1, out.stderr)
+        self.assertIn("401 AuthenticationError", out.stderr)
+        self.assertNotIn("sk-test-key-123456", out.stderr + out.stdout)
+        self.assertNotIn("Traceback", out.stderr)
+
+    def test_usage_errors_exit_2(self):
+        for args in (["--retries", "-1", "x"], ["--temperature", "hot", "x"], ["--base-url", "ftp://x", "x"],
+                     ["--api-key-env", "CHATLIB_NO_SUCH_VARIABLE", "x"], ["--azure", "x"], ["--bogus"]):
+            out = self.run_cli(*args)
+            self.assertEqual(out.returncode, 2, (args, out.stderr))
+            self.assertIn("usage:", out.stderr)
+            self.assertNotIn("Traceback", out.stderr)
+        out = self.run_cli(stdin="   ")
+        self.assertEqual(out.returncode, 2)
+        self.assertEqual(self.server.requests, [])
+
+    def test_help_and_version(self):
+        out = self.run_cli("--help", module=True)
+        self.assertEqual(out.returncode, 0)
+        self.assertIn("examples:", out.stdout)
+        self.assertIn("--base-url", out.stdout)
+        self.assertEqual(self.run_cli("--version").stdout.strip(), "chatlib " + chatlib.__version__)
+
+    def test_api_key_env_azure_and_logging(self):
+        self.responses.append(reply(200, COMPLETION))
+        out = self.run_cli("--no-stream", "--api-key-env", "MY_KEY", "hi",
+                           env={"MY_KEY": "sk-other-key", "CHATLIB_LOG": "debug"})
+        self.assertEqual(out.returncode, 0, out.stderr)
+        self.assertEqual(self.last.headers["authorization"], "Bearer sk-other-key")
+        self.assertIn("chatlib: POST %s/chat/completions -> 200" % self.server.base, out.stderr)
+        self.assertNotIn("sk-other-key", out.stderr)
+        self.responses.append(reply(200, COMPLETION))
+        out = self.run_cli("--no-stream", "--azure", "--azure-endpoint", "http://127.0.0.1:%d" % self.server.port,
+                           "--deployment", "dep", "--api-version", "2024-10-21", "hi",
+                           env={"AZURE_OPENAI_API_KEY": "az-key"})
+        self.assertEqual(out.returncode, 0, out.stderr)
+        self.assertEqual(self.last.target, "/openai/deployments/dep/chat/completions?api-version=2024-10-21")
+        self.assertEqual(self.last.headers["api-key"], "az-key")
+
+    def test_ctrl_c_stops_the_stream(self):
+        import signal
+        gate = threading.Event()
+        self.addCleanup(gate.set)
+        one = b"data: " + json.dumps(chunk("first")).encode() + b"\n\n"
+        self.responses.append(Raw(sse_head(), b"%x\r\n%s\r\n" % (len(one), one), gate, close=True))
+        e = dict(os.environ, OPENAI_API_KEY="sk-test-key-123456", OPENAI_BASE_URL=self.server.base)
+        p = subprocess.Popen([sys.executable, os.path.join(HERE, "chatlib.py"), "go"], stdout=subprocess.PIPE,
+                             stderr=subprocess.PIPE, env=e, cwd=HERE)
+        self.addCleanup(p.kill)
+        self.assertEqual(p.stdout.read(5), b"first")  # the answer has started
+        p.send_signal(signal.SIGINT)
+        out, err = p.communicate(timeout=WAIT)
+        self.assertEqual(p.returncode, 130)
+        self.assertNotIn(b"Traceback", err)
+        StreamTest.assert_closed_by_client(self)
+
+    def test_chat_loop_on_a_terminal(self):
+        try:
+            import pty
+        except ImportError:
+            self.skipTest("no pty here")
+        self.responses += [sse(chunk("Hi there")), sse(chunk("Second answer"))]
+        master, slave = pty.openpty()
+        e = dict(os.environ, OPENAI_API_KEY="sk-test-key-123456", OPENAI_BASE_URL=self.server.base)
+        p = subprocess.Popen([sys.executable, os.path.join(HERE, "chatlib.py")], stdin=slave, stdout=slave,
+                             stderr=slave, env=e, cwd=HERE)
+        self.addCleanup(p.kill)
+        os.close(slave)
+        seen = b""
+
+        def read_until(text):
+            nonlocal seen
+            import select
+            end = time.monotonic() + WAIT
+            while text not in seen:
+                r, _, _ = select.select([master], [], [], max(0, end - time.monotonic()))
+                if not r:
+                    self.fail("no %r in %r" % (text, seen))
+                seen += os.read(master, 4096)
+        read_until(b"> ")
+        os.write(master, b"first question\n")
+        read_until(b"Hi there")
+        read_until(b"> ")
+        os.write(master, b"second question\n")
+        read_until(b"Second answer")
+        read_until(b"> ")
+        os.write(master, b"\x04")  # Ctrl-D ends the chat
+        self.assertEqual(p.wait(WAIT), 0)
+        os.close(master)
+        second = self.server.requests[1].json()["messages"]
+        self.assertEqual(second, [{"role": "user", "content": "first question"},
+                                  {"role": "assistant", "content": "Hi there"},
+                                  {"role": "user", "content": "second question"}])
