@@ -482,18 +482,23 @@ def _load_http():
             return self.open_pooled(req, HTTPSConnection, {"context": self.context})
 
         def open_pooled(self, req, cls, kwargs):
-            if req.has_proxy() or req._tunnel_host:
-                # Through a proxy: one connection per request, as urllib does it.
-                return self.do_open(cls, req, **kwargs)
-            key = (req.type, req.host)
+            # req.host is the proxy when there is one (urllib's ProxyHandler has set it up): an
+            # http request then goes to it in absolute form, an https one through a CONNECT tunnel.
+            tunnel = req._tunnel_host
+            key = (req.type, req.host, tunnel)
             headers = dict(req.unredirected_hdrs)
             headers.update((k, v) for k, v in req.headers.items() if k not in headers)
             headers = {name.title(): val for name, val in headers.items()}
+            tunnel_headers = {}
+            if tunnel and "Proxy-Authorization" in headers:
+                tunnel_headers["Proxy-Authorization"] = headers.pop("Proxy-Authorization")  # for the proxy only
             while True:
                 conn = self.pool.get(key)
                 reused = conn is not None
                 if conn is None:
                     conn = cls(req.host, timeout=req.timeout, **kwargs)
+                    if tunnel:
+                        conn.set_tunnel(tunnel, headers=tunnel_headers)
                     self.pool.opened += 1
                 else:
                     conn.timeout = req.timeout

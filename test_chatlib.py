@@ -1767,7 +1767,21 @@ class NetworkTest(ServerTest):
         tls.responses.append(sse(chunk("through"), chunk("tunnel")))
         self.assertEqual([x["choices"][0]["delta"]["content"] for x in c.chat().create_stream_byot(SREQ)],
                          ["through", "tunnel"])
+        c.chat().create_byot(REQ)
+        self.assertEqual(tls.server.connections, 1)  # the tunnel is kept and reused
+        self.assertEqual(sum(line.startswith("CONNECT") for line in proxy.lines), 1)
         self.assertTrue(proxy.lines[-1].startswith("CONNECT 127.0.0.1:%d HTTP/1." % tls.server.port), proxy.lines)
+
+    def test_deadline_through_a_proxy(self):
+        proxy = TunnelProxy()
+        self.addCleanup(proxy.close)
+        head = b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 5000\r\n\r\n"
+        items = [head]
+        for _ in range(400):
+            items += [lambda: time.sleep(0.02), b" "]
+        self.responses.append(Raw(*items, close=True))
+        with self.assertRaises(chatlib.APITimeoutError):
+            self.chat(proxy=proxy.url, timeout=5).create_byot(REQ, deadline=0.4)
 
     def test_proxy_from_the_environment_and_no_proxy(self):
         proxy = TunnelProxy()
@@ -2525,3 +2539,42 @@ class CommandLineTest(ServerTest):
         self.assertEqual(second, [{"role": "user", "content": "first question"},
                                   {"role": "assistant", "content": "Hi there"},
                                   {"role": "user", "content": "second question"}])
+
+
+class ReadmeTest(unittest.TestCase):
+    def blocks(self):
+        path = os.path.join(HERE, "README.md")
+        if not os.path.exists(path):
+            self.skipTest("no README.md beside the tests")
+        with open(path, encoding="utf-8") as f:
+            text = f.read()
+        return [b.split("```", 1)[0] for b in text.split("```python\n")[1:]]
+
+    def test_every_python_example_compiles(self):
+        blocks = self.blocks()
+        self.assertGreater(len(blocks), 15)
+        for block in blocks:
+            compile(block, "README.md", "exec")
+
+    def test_self_contained_examples_print_what_they_say(self):
+        ran = 0
+        for block in self.blocks():
+            if ("Client(" in block or "chat." in block or "print(" not in block
+                    or "# " not in block.splitlines()[-1]):
+                continue  # needs a server, or shows no output to check
+            expected = [line[2:] for line in block.splitlines() if line.startswith("# ") and "print" not in line]
+            out = io.StringIO()
+            import contextlib
+            with contextlib.redirect_stdout(out):
+                exec(compile(block, "README.md", "exec"), {})
+            self.assertEqual(out.getvalue().splitlines(), expected, block)
+            ran += 1
+        self.assertGreaterEqual(ran, 3)
+
+    def test_the_test_command_is_the_one_ci_runs(self):
+        with open(os.path.join(HERE, "README.md"), encoding="utf-8") as f:
+            self.assertIn("python -m unittest -v test_chatlib", f.read())
+        ci = os.path.join(HERE, ".ci", "run")
+        if os.path.exists(ci):
+            with open(ci) as f:
+                self.assertIn("-m unittest -v test_chatlib", f.read())
