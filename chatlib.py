@@ -26,7 +26,7 @@ import sys
 import threading
 import time
 import weakref
-from typing import Any, Dict, Iterator, List, Literal, Optional, Union
+from typing import Any, Callable, Dict, Iterable, Iterator, List, Literal, Mapping, Optional, Union
 
 __version__ = "0.1.0"
 
@@ -205,7 +205,7 @@ class AzureConfig:
 
     def __init__(self, api_base: str | None = None, api_key: str | None = None,
                  deployment_id: str | None = None, api_version: str | None = None,
-                 token_provider=None, headers: dict | None = None) -> None:
+                 token_provider: Callable[[], str] | None = None, headers: dict | None = None) -> None:
         self.api_base = _check_base_url(api_base or _env("AZURE_OPENAI_ENDPOINT") or "",
                                         "api_base (AZURE_OPENAI_ENDPOINT)") if (
             api_base or _env("AZURE_OPENAI_ENDPOINT")) else None
@@ -270,7 +270,8 @@ class RetryPolicy:
     """
 
     def __init__(self, max_retries: int = 2, initial_delay: float = 0.5, max_delay: float = 8.0,
-                 max_retry_after: float = 60.0, sleep=None, clock=None, random=None) -> None:
+                 max_retry_after: float = 60.0, sleep: Callable[[float], Any] | None = None,
+                 clock: Callable[[], float] | None = None, random: Callable[[], float] | None = None) -> None:
         if isinstance(max_retries, bool) or not isinstance(max_retries, int) or max_retries < 0:
             raise InvalidArgumentError("max_retries must be a whole number >= 0, not %r" % (max_retries,))
         for name, v in (("initial_delay", initial_delay), ("max_delay", max_delay),
@@ -288,7 +289,7 @@ class RetryPolicy:
             random = _random_module.Random().random
         self.random = random
 
-    def should_retry(self, status: int, headers, body: bytes) -> bool:
+    def should_retry(self, status: int, headers: Mapping[str, str], body: bytes) -> bool:
         """Whether a response with this status, headers and body is worth another try."""
         hint = (headers.get("x-should-retry") or "").strip().lower()
         if hint == "true":
@@ -299,7 +300,7 @@ class RetryPolicy:
             return not _is_quota_error(body)
         return status in (408, 409) or status >= 500
 
-    def delay(self, attempt: int, headers) -> float | None:
+    def delay(self, attempt: int, headers: Mapping[str, str] | None) -> float | None:
         """Seconds to wait before retry number `attempt` (0 for the first), or None for too long."""
         hinted = _retry_after(headers, self.clock) if headers is not None else None
         if hinted is not None:
@@ -366,7 +367,8 @@ class ResponseInfo:
 
     __slots__ = ("status_code", "headers", "request_id", "url", "elapsed", "retries")
 
-    def __init__(self, status_code: int, headers, url: str, elapsed: float, retries: int) -> None:
+    def __init__(self, status_code: int, headers: Mapping[str, str], url: str, elapsed: float,
+                 retries: int) -> None:
         self.status_code = status_code
         self.headers = headers  # an email.message.Message: case-insensitive .get()
         self.request_id = headers.get("x-request-id") if headers is not None else None
@@ -762,7 +764,8 @@ class APIError(OpenAIError):
 class APIStatusError(APIError):
     """The server answered with a status other than 2xx."""
 
-    def __init__(self, message: str, *, status_code: int, headers=None, request_id: str | None = None,
+    def __init__(self, message: str, *, status_code: int, headers: Mapping[str, str] | None = None,
+                 request_id: str | None = None,
                  type: str | None = None, param: str | None = None, code: str | None = None,
                  body: object = None) -> None:
         super().__init__(message, type=type, param=param, code=code, body=body)
@@ -841,7 +844,7 @@ class InvalidArgumentError(OpenAIError, ValueError):
 class RefusalError(OpenAIError):
     """The model refused to give a structured answer: `refusal` says why; `completion` is kept."""
 
-    def __init__(self, refusal: str, completion) -> None:
+    def __init__(self, refusal: str, completion: CreateChatCompletionResponse | dict) -> None:
         super().__init__("the model refused: %s" % " ".join(str(refusal).split()))
         self.refusal = refusal
         self.completion = completion
@@ -851,7 +854,7 @@ class IncompleteOutputError(OpenAIError):
     """The answer was cut off (`finish_reason` ``length``) or filtered (``content_filter``), so it
     cannot be parsed; `completion` is kept."""
 
-    def __init__(self, finish_reason: str, completion) -> None:
+    def __init__(self, finish_reason: str, completion: CreateChatCompletionResponse | dict) -> None:
         why = {"length": "it reached the token limit (max_tokens or max_completion_tokens)",
                "content_filter": "the content filter stopped it"}.get(finish_reason, finish_reason)
         super().__init__("the answer is incomplete: %s" % why)
@@ -912,7 +915,7 @@ class ServerSentEvent:
         self.id = id
         self.retry = retry
 
-    def json(self):
+    def json(self) -> Any:
         """The data parsed as JSON; JSONDeserializeError if it is not JSON."""
         try:
             return json.loads(self.data)
@@ -931,7 +934,7 @@ class ServerSentEvent:
 _DEFAULT_MAX_EVENT = 32 * 1024 * 1024
 
 
-def iter_sse(chunks, max_event_size: int | None = _DEFAULT_MAX_EVENT):
+def iter_sse(chunks: Iterable[bytes], max_event_size: int | None = _DEFAULT_MAX_EVENT) -> Iterator[ServerSentEvent]:
     """Parses a ``text/event-stream`` given as an iterable of bytes of any sizes into events.
 
     Follows the WHATWG HTML rules: lines end in LF, CRLF or a lone CR (also when a CRLF is split
@@ -2021,7 +2024,8 @@ class ChatCompletionMessageListItem(_Model):
     function_call: Optional[FunctionCall] = None
     audio: Optional[ChatCompletionResponseMessageAudio] = None
     id: Optional[str] = None
-    content_parts: Optional[List[Union[ChatCompletionRequestMessageContentPartText, ChatCompletionRequestMessageContentPartImage]]] = None
+    content_parts: Optional[List[Union[ChatCompletionRequestMessageContentPartText,
+                                       ChatCompletionRequestMessageContentPartImage]]] = None
 
 
 @_dataclass
@@ -2082,7 +2086,14 @@ class ModelResponseProperties(_Model):
 
 # Unions, enums and maps of the spec, as type aliases.
 Metadata = Dict[str, str]
-ChatCompletionRequestMessage = Union[ChatCompletionRequestDeveloperMessage, ChatCompletionRequestSystemMessage, ChatCompletionRequestUserMessage, ChatCompletionRequestAssistantMessage, ChatCompletionRequestToolMessage, ChatCompletionRequestFunctionMessage]
+ChatCompletionRequestMessage = Union[
+    ChatCompletionRequestDeveloperMessage,
+    ChatCompletionRequestSystemMessage,
+    ChatCompletionRequestUserMessage,
+    ChatCompletionRequestAssistantMessage,
+    ChatCompletionRequestToolMessage,
+    ChatCompletionRequestFunctionMessage,
+]
 ModelIdsShared = str
 ServiceTier = Literal["auto", "default", "flex", "scale", "priority", "fast"]
 ResponseModalities = List[Literal["text", "audio"]]
@@ -2091,7 +2102,12 @@ ReasoningEffort = Literal["none", "minimal", "low", "medium", "high", "xhigh", "
 WebSearchContextSize = Literal["low", "medium", "high"]
 VoiceIdsOrCustomVoice = Union[str, CustomVoice]
 StopConfiguration = Union[str, List[str]]
-ChatCompletionToolChoiceOption = Union[Literal["none", "auto", "required"], ChatCompletionAllowedToolsChoice, ChatCompletionNamedToolChoice, ChatCompletionNamedToolChoiceCustom]
+ChatCompletionToolChoiceOption = Union[
+    Literal["none", "auto", "required"],
+    ChatCompletionAllowedToolsChoice,
+    ChatCompletionNamedToolChoice,
+    ChatCompletionNamedToolChoiceCustom,
+]
 ParallelToolCalls = bool
 ChatCompletionMessageToolCalls = List[Union[ChatCompletionMessageToolCall, ChatCompletionMessageCustomToolCall]]
 PromptCacheTTLEnum = Literal["30m"]
@@ -2100,8 +2116,16 @@ ResponseFormatJsonSchemaSchema = Dict[str, Any]
 VoiceIdsShared = str
 FunctionParameters = Dict[str, Any]
 ChatCompletionRequestSystemMessageContentPart = ChatCompletionRequestMessageContentPartText
-ChatCompletionRequestUserMessageContentPart = Union[ChatCompletionRequestMessageContentPartText, ChatCompletionRequestMessageContentPartImage, ChatCompletionRequestMessageContentPartAudio, ChatCompletionRequestMessageContentPartFile]
-ChatCompletionRequestAssistantMessageContentPart = Union[ChatCompletionRequestMessageContentPartText, ChatCompletionRequestMessageContentPartRefusal]
+ChatCompletionRequestUserMessageContentPart = Union[
+    ChatCompletionRequestMessageContentPartText,
+    ChatCompletionRequestMessageContentPartImage,
+    ChatCompletionRequestMessageContentPartAudio,
+    ChatCompletionRequestMessageContentPartFile,
+]
+ChatCompletionRequestAssistantMessageContentPart = Union[
+    ChatCompletionRequestMessageContentPartText,
+    ChatCompletionRequestMessageContentPartRefusal,
+]
 ChatCompletionRequestToolMessageContentPart = ChatCompletionRequestMessageContentPartText
 ModerationMode = Literal["score", "block"]
 ModerationInputType = Literal["text", "image"]
@@ -2214,9 +2238,11 @@ class Client:
     to share between threads.  ``with Client() as c:`` or ``c.close()`` closes them.
     """
 
-    def __init__(self, config=None, *, timeout: float = 600.0, max_retries: int | None = None,
-                 retry: RetryPolicy | None = None, deadline: float | None = None, proxy=None,
-                 ssl_context=None, max_body_size: int | None = _DEFAULT_MAX_BODY,
+    def __init__(self, config: OpenAIConfig | AzureConfig | Any = None, *, timeout: float = 600.0,
+                 max_retries: int | None = None,
+                 retry: RetryPolicy | None = None, deadline: float | None = None,
+                 proxy: str | bool | None = None, ssl_context: Any = None,
+                 max_body_size: int | None = _DEFAULT_MAX_BODY,
                  max_event_size: int | None = _DEFAULT_MAX_EVENT, pool_size: int = 16,
                  log_bodies: bool = False) -> None:
         if config is None:
@@ -2489,7 +2515,7 @@ class APIResponse:
 
     __slots__ = ("data", "info")
 
-    def __init__(self, data, info: ResponseInfo) -> None:
+    def __init__(self, data: Any, info: ResponseInfo) -> None:
         self.data = data
         self.info = info
 
@@ -2498,7 +2524,7 @@ class APIResponse:
         return self.info.status_code
 
     @property
-    def headers(self):
+    def headers(self) -> Mapping[str, str]:
         return self.info.headers
 
     @property
@@ -2521,7 +2547,8 @@ class ChatCompletionResponseStream:
     the timeout or the deadline passed).
     """
 
-    def __init__(self, resp, info: ResponseInfo, decode, timeout: float, watch, max_event_size) -> None:
+    def __init__(self, resp: Any, info: ResponseInfo, decode: Callable[[dict], Any] | None, timeout: float,
+                 watch: _Deadline | None, max_event_size: int | None) -> None:
         self.response = info
         self._resp = resp
         self._watch = watch
@@ -2565,7 +2592,7 @@ class ChatCompletionResponseStream:
             return self._strong
         return self._weak() if self._weak is not None else None
 
-    def final(self):
+    def final(self) -> CreateChatCompletionResponse | dict:
         """The whole completion, as the same request without streaming would have returned it:
         a CreateChatCompletionResponse from create_stream, a dict from create_stream_byot.
 
@@ -2846,7 +2873,8 @@ class Chat:
 
     # -- every page: the cursor loop written once
 
-    def list_all(self, query: ListChatCompletionsQuery | dict | None = None, **options) -> Iterator[CreateChatCompletionResponse]:
+    def list_all(self, query: ListChatCompletionsQuery | dict | None = None,
+                 **options: Any) -> Iterator[CreateChatCompletionResponse]:
         """Every stored completion, page after page, fetched lazily as the loop goes on.
 
         Follows ``after`` = the last id while the server says ``has_more``, and stops at an empty
@@ -2854,18 +2882,18 @@ class Chat:
         query = _query_dict(query, ListChatCompletionsQuery)
         return self._pages(self.list_byot, (), query, _codec(CreateChatCompletionResponse).decode, options)
 
-    def list_all_byot(self, query: dict | None = None, **options) -> Iterator[dict]:
+    def list_all_byot(self, query: dict | None = None, **options: Any) -> Iterator[dict]:
         """As list_all, with dicts."""
         return self._pages(self.list_byot, (), query, None, options)
 
     def messages_all(self, completion_id: str, query: GetChatCompletionMessagesQuery | dict | None = None,
-                     **options) -> Iterator[ChatCompletionMessageListItem]:
+                     **options: Any) -> Iterator[ChatCompletionMessageListItem]:
         """Every stored message of a completion, page after page; see list_all."""
         query = _query_dict(query, GetChatCompletionMessagesQuery)
         return self._pages(self.messages_byot, (completion_id,), query,
                            _codec(ChatCompletionMessageListItem).decode, options)
 
-    def messages_all_byot(self, completion_id: str, query: dict | None = None, **options) -> Iterator[dict]:
+    def messages_all_byot(self, completion_id: str, query: dict | None = None, **options: Any) -> Iterator[dict]:
         """As messages_all, with dicts."""
         return self._pages(self.messages_byot, (completion_id,), query, None, options)
 
@@ -3120,7 +3148,7 @@ def _merge_call(old, delta) -> dict:
     return merged
 
 
-def accumulate(chunks) -> dict:
+def accumulate(chunks: Iterable[dict | CreateChatCompletionStreamResponse]) -> dict:
     """Merges the chunks of a stream (dicts, or CreateChatCompletionStreamResponse) into the dict
     the same request without streaming returns.  See _Accumulator for the rules.
 
@@ -3387,7 +3415,7 @@ def _parameters(func):
     return fields
 
 
-def function_tool(func, *, name: str | None = None, description: str | None = None,
+def function_tool(func: Callable[..., Any], *, name: str | None = None, description: str | None = None,
                   strict: bool = False) -> ChatCompletionTool:
     """A ChatCompletionTool for a plain Python function.
 
@@ -3413,7 +3441,7 @@ def function_tool(func, *, name: str | None = None, description: str | None = No
         strict=True if strict else None))
 
 
-def parse_arguments(func, arguments) -> dict:
+def parse_arguments(func: Callable[..., Any], arguments: str | dict) -> dict:
     """The keyword arguments for `func` from a tool call's `arguments` (a JSON string or a dict),
     converted to its type hints.  Raises InvalidArgumentError naming the field that does not fit."""
     if isinstance(arguments, str):
@@ -3428,7 +3456,9 @@ def parse_arguments(func, arguments) -> dict:
         raise InvalidArgumentError("arguments for %s" % exc) from None
 
 
-def run_tool_calls(message, functions) -> List[ChatCompletionRequestToolMessage]:
+def run_tool_calls(message: ChatCompletionResponseMessage | dict,
+                   functions: Iterable[Callable[..., Any]] | Mapping[str, Callable[..., Any]],
+                   ) -> List[ChatCompletionRequestToolMessage]:
     """Runs the function of each tool call of an assistant message and returns the ``tool``
     messages to send back, in order.  `functions` is a list of functions (found by name) or a
     dict of name to function.  A result that is not a string is sent as JSON (a dataclass as its
@@ -3458,7 +3488,7 @@ def run_tool_calls(message, functions) -> List[ChatCompletionRequestToolMessage]
     return out
 
 
-def response_format(cls, *, name: str | None = None, description: str | None = None) -> ResponseFormatJsonSchema:
+def response_format(cls: type, *, name: str | None = None, description: str | None = None) -> ResponseFormatJsonSchema:
     """A strict ``json_schema`` response format for a dataclass (nested dataclasses, lists,
     Optional, Literal and Enum fields); read the answer back with parse_completion."""
     if not (isinstance(cls, type) and dataclasses.is_dataclass(cls)):
@@ -3469,7 +3499,7 @@ def response_format(cls, *, name: str | None = None, description: str | None = N
         name=name or cls.__name__, description=description or summary, schema=schema, strict=True))
 
 
-def parse_completion(completion, cls, choice: int = 0):
+def parse_completion(completion: CreateChatCompletionResponse | dict, cls: type, choice: int = 0) -> Any:
     """The answer of a structured-output completion (typed or dict) as an instance of `cls`.
 
     Raises RefusalError when the model refused (its text is in `refusal`), IncompleteOutputError
@@ -3532,7 +3562,8 @@ def _cli_parser():
             try:
                 value = kind(text)
             except ValueError:
-                raise argparse.ArgumentTypeError("%r is not a %s" % (text, "number" if kind is float else "whole number"))
+                what = "number" if kind is float else "whole number"
+                raise argparse.ArgumentTypeError("%r is not a %s" % (text, what))
             if value < 0 or value != value:
                 raise argparse.ArgumentTypeError("%r must not be negative" % text)
             return value
@@ -3627,7 +3658,7 @@ def _cli_answer(chat: Chat, args, messages: list, out) -> str:
     return text
 
 
-def main(argv=None) -> int:
+def main(argv: List[str] | None = None) -> int:
     """The command line: ``python chatlib.py [options] [PROMPT...]``; see ``--help``."""
     parser = _cli_parser()
     args = parser.parse_args(argv)  # exits 2 on a usage error
