@@ -20,6 +20,7 @@ and return the dataclasses of this module, named as in the OpenAPI spec.  README
 from __future__ import annotations
 
 import dataclasses
+import functools
 import json
 import os
 import sys
@@ -85,6 +86,7 @@ __all__ = [
 ]
 
 _DEFAULT_BASE = "https://api.openai.com/v1"
+_JSON_ERRORS = (ValueError, RecursionError)  # what json.loads raises for bad or absurdly nested text
 _USER_AGENT = "chatlib/%s Python/%d.%d.%d" % ((__version__,) + tuple(sys.version_info[:3]))
 # Header names whose values are credentials: never logged, never sent to another origin.
 _SECRET_HEADERS = frozenset(("authorization", "api-key", "openai-organization", "openai-project",
@@ -93,24 +95,26 @@ _SECRET_HEADERS = frozenset(("authorization", "api-key", "openai-organization", 
 
 # ---------------------------------------------------------------- configuration
 
-def _check_base_url(url: str, what: str) -> str:
-    """Returns `url` without a trailing slash, or raises InvalidArgumentError if it is unusable."""
+def _check_base_url(url: str, what: str, userinfo: bool = False) -> str:
+    """Returns `url` without a trailing slash, or raises InvalidArgumentError if it is unusable.
+    `userinfo` allows a user name and password (a proxy's); error messages never show them."""
     from urllib.parse import urlsplit
 
     if not isinstance(url, str) or not url:
-        raise InvalidArgumentError("%s must be a non-empty string, not %r" % (what, url))
+        raise InvalidArgumentError("%s must be a non-empty string, not %s" % (what, type(url).__name__))
     if any(c in url for c in "\r\n\t ") or any(ord(c) < 32 for c in url):
         raise InvalidArgumentError("%s contains whitespace or a control character" % what)
     parts = urlsplit(url)
+    shown = parts._replace(netloc=parts.netloc.rpartition("@")[2]).geturl()
     if parts.scheme not in ("http", "https"):
         raise InvalidArgumentError("%s must start with http:// or https://, not %r"
-                                   % (what, (parts.scheme + ":") if parts.scheme else url))
+                                   % (what, (parts.scheme + ":") if parts.scheme else shown))
     if not parts.hostname:
-        raise InvalidArgumentError("%s has no host: %r" % (what, url))
-    if parts.username is not None or parts.password is not None:
+        raise InvalidArgumentError("%s has no host: %r" % (what, shown))
+    if not userinfo and (parts.username is not None or parts.password is not None):
         raise InvalidArgumentError("%s must not carry a user name or password; use the api_key" % what)
     if parts.query or parts.fragment:
-        raise InvalidArgumentError("%s must not have a query or fragment: %r" % (what, url))
+        raise InvalidArgumentError("%s must not have a query or fragment: %r" % (what, shown))
     try:
         parts.port  # raises ValueError for a port that is not a number or out of range
     except ValueError as exc:
@@ -206,11 +210,10 @@ class AzureConfig:
     def __init__(self, api_base: str | None = None, api_key: str | None = None,
                  deployment_id: str | None = None, api_version: str | None = None,
                  token_provider: Callable[[], str] | None = None, headers: dict | None = None) -> None:
-        self.api_base = _check_base_url(api_base or _env("AZURE_OPENAI_ENDPOINT") or "",
-                                        "api_base (AZURE_OPENAI_ENDPOINT)") if (
-            api_base or _env("AZURE_OPENAI_ENDPOINT")) else None
-        if self.api_base is None:
+        base = api_base or _env("AZURE_OPENAI_ENDPOINT")
+        if not base:
             raise InvalidArgumentError("AzureConfig needs api_base or AZURE_OPENAI_ENDPOINT")
+        self.api_base = _check_base_url(base, "api_base (AZURE_OPENAI_ENDPOINT)")
         self.api_key = api_key if api_key is not None else _env("AZURE_OPENAI_API_KEY")
         self.deployment_id = deployment_id
         self.api_version = api_version if api_version is not None else _env("OPENAI_API_VERSION")
@@ -302,7 +305,7 @@ class RetryPolicy:
 
     def delay(self, attempt: int, headers: Mapping[str, str] | None) -> float | None:
         """Seconds to wait before retry number `attempt` (0 for the first), or None for too long."""
-        hinted = _retry_after(headers, self.clock) if headers is not None else None
+        hinted = _retry_after(headers) if headers is not None else None
         if hinted is not None:
             return hinted if hinted <= self.max_retry_after else None
         base = min(self.initial_delay * (2.0 ** attempt), self.max_delay)
@@ -314,12 +317,12 @@ def _is_quota_error(body: bytes) -> bool:
         return False
     try:
         err = json.loads(body).get("error")
-    except (ValueError, AttributeError):
+    except (ValueError, AttributeError, RecursionError):
         return False
     return isinstance(err, dict) and "insufficient_quota" in (err.get("code"), err.get("type"))
 
 
-def _retry_after(headers, clock) -> float | None:
+def _retry_after(headers: Mapping[str, str]) -> float | None:
     """The server's requested wait in seconds, from retry-after-ms or Retry-After, or None."""
     ms = headers.get("retry-after-ms")
     if ms:
@@ -381,8 +384,10 @@ class ResponseInfo:
             self.status_code, self.request_id, self.retries)
 
 
+@functools.lru_cache(maxsize=None)
 def _load_http():
-    """Imports urllib.request and builds the handler classes; only on the first request."""
+    """Imports urllib.request and builds the handler classes, once, on the first request: the
+    import costs about as much as all of chatlib, and many programs never send anything."""
     import http.client
     import select
     import socket
@@ -428,7 +433,6 @@ def _load_http():
             self.size = size
             self.idle = {}
             self.lock = threading.Lock()
-            self.opened = 0
 
         def get(self, key):
             with self.lock:
@@ -461,6 +465,10 @@ def _load_http():
         if sock is None:
             return False
         try:
+            if hasattr(select, "poll"):  # select.select fails for descriptors past 1023
+                poller = select.poll()
+                poller.register(sock, select.POLLIN)
+                return not poller.poll(0)
             readable, _, _ = select.select([sock], [], [], 0)
         except (OSError, ValueError):
             return False
@@ -501,7 +509,6 @@ def _load_http():
                     conn = cls(req.host, timeout=req.timeout, **kwargs)
                     if tunnel:
                         conn.set_tunnel(tunnel, headers=tunnel_headers)
-                    self.pool.opened += 1
                 else:
                     conn.timeout = req.timeout
                     conn.sock.settimeout(req.timeout)
@@ -540,7 +547,7 @@ def _load_http():
             method = req.get_method()
 
             def refuse(why):
-                body = _read_capped(resp, 65536)
+                body = resp.read(65536)  # enough to explain; _release closes what is left unread
                 _release(resp, True)
                 raise _status_error(code, resp.headers, body, "redirect not followed: " + why,
                                     _secret_values(dict(req.header_items())))
@@ -558,8 +565,8 @@ def _load_http():
                        % (code, method, new_url.split("?")[0]))
             if req.redirects >= self.max_redirects:
                 refuse("more than %d redirects" % self.max_redirects)
-            _read_capped(resp, 65536)
-            _release(resp, True)
+            resp.read(65536)
+            _release(resp, True)  # kept alive if that was the whole body, else closed
             headers = dict(req.headers)
             headers.update(req.unredirected_hdrs)
             headers.pop("Host", None)
@@ -578,7 +585,9 @@ def _load_http():
 
         https_response = http_response
 
-    return Request, Pool, Handler, RedirectHandler, HTTPConnection, HTTPSConnection, ssl, urllib, http.client, socket
+    import types
+    return types.SimpleNamespace(Request=Request, Pool=Pool, Handler=Handler, RedirectHandler=RedirectHandler,
+                                 ssl=ssl, urllib=urllib, http_client=http.client, socket=socket)
 
 
 def _read_capped(resp, limit: int | None) -> bytes:
@@ -683,27 +692,29 @@ class _Transport:
     """One client's HTTP machinery: an urllib opener with pooled connections, retries, limits."""
 
     def __init__(self, proxy, ssl_context, pool_size: int) -> None:
-        (self.Request, Pool, Handler, Redirect, _, _, ssl, urllib, self.http_client,
-         self.socket) = _load_http()
+        http = _load_http()
         import logging
         self.log = logging.getLogger("chatlib")
-        self.pool = Pool(pool_size)
+        self.Request = http.Request
+        self.http_client = http.http_client
+        self.socket = http.socket
+        self.pool = http.Pool(pool_size)
         if ssl_context is None:
-            ssl_context = ssl.create_default_context()
+            ssl_context = http.ssl.create_default_context()  # also reads SSL_CERT_FILE / SSL_CERT_DIR
         if proxy is None:
-            proxies = urllib.request.getproxies()
+            proxies = http.urllib.request.getproxies()
         elif proxy is False or proxy == "":
             proxies = {}
         else:
             proxies = {"http": proxy, "https": proxy}
-        opener = urllib.request.OpenerDirector()
+        opener = http.urllib.request.OpenerDirector()
         opener.addheaders = []
-        for h in (urllib.request.ProxyHandler(proxies), Handler(self.pool, ssl_context), Redirect()):
+        for h in (http.urllib.request.ProxyHandler(proxies), http.Handler(self.pool, ssl_context),
+                  http.RedirectHandler()):
             opener.add_handler(h)
         self.opener = opener
-        self.URLError = urllib.error.URLError
-        self.ssl_error = ssl.SSLError
-        self.cert_error = getattr(ssl, "SSLCertVerificationError", ssl.SSLError)
+        self.URLError = http.urllib.error.URLError
+        self.cert_error = getattr(http.ssl, "SSLCertVerificationError", http.ssl.SSLError)
 
     def open(self, method, url, headers, body, timeout, origin, secret_names, watch):
         req = self.Request(url, body, headers, method, origin, secret_names)
@@ -876,7 +887,7 @@ def _status_error(status: int, headers, raw: bytes, prefix: str = "", secrets=()
     message = None
     try:
         body = json.loads(text) if text.strip() else text
-    except ValueError:
+    except _JSON_ERRORS:
         pass
     if isinstance(body, dict):
         err = body.get("error", body)
@@ -886,13 +897,13 @@ def _status_error(status: int, headers, raw: bytes, prefix: str = "", secrets=()
         elif isinstance(err, str):
             message = err
     if not isinstance(message, str) or not message:
-        reason = ""
-        if not text.strip():
+        # No message of the API's own (an HTML page from a proxy, a framework's error): the start
+        # of the text, which `body` keeps whole.
+        shown = text.strip()
+        if not shown:
             message = "HTTP %d with an empty body" % status
         else:
-            message = "HTTP %d: %s" % (status, text.strip() if len(text) <= 300 else text[:300].strip() + "...")
-            reason = message
-        message = reason or message
+            message = "HTTP %d: %s" % (status, shown if len(shown) <= 300 else shown[:300] + "...")
     if prefix:
         message = prefix + "; " + message
     request_id = headers.get("x-request-id") if headers is not None else None
@@ -919,7 +930,7 @@ class ServerSentEvent:
         """The data parsed as JSON; JSONDeserializeError if it is not JSON."""
         try:
             return json.loads(self.data)
-        except ValueError as exc:
+        except _JSON_ERRORS as exc:
             raise JSONDeserializeError("stream event data is not JSON: %s" % exc, self.data) from None
 
     def __eq__(self, other: object) -> bool:
@@ -2219,7 +2230,7 @@ def _encode_json(obj: object, what: str) -> bytes:
 def _decode_json(raw: bytes, what: str):
     try:
         return json.loads(raw)
-    except (ValueError, RecursionError) as exc:
+    except _JSON_ERRORS as exc:
         text = raw.decode("utf-8", "replace")
         shown = text if len(text) <= 200 else text[:200] + "..."
         raise JSONDeserializeError("%s is not valid JSON (%s): %r" % (what, exc, shown), text) from None
@@ -2260,7 +2271,7 @@ class Client:
             raise InvalidArgumentError("retry must be a RetryPolicy, not %s" % type(retry).__name__)
         self.retry = retry or RetryPolicy(max_retries=2 if max_retries is None else max_retries)
         if proxy not in (None, False, ""):
-            _check_base_url(proxy, "proxy")
+            _check_base_url(proxy, "proxy", userinfo=True)
         self.proxy = proxy
         if ssl_context is not None and not hasattr(ssl_context, "wrap_socket"):
             raise InvalidArgumentError("ssl_context must be an ssl.SSLContext")
@@ -2680,7 +2691,7 @@ def _stream_events(resp, decode, timeout: float, watch, max_event_size, state, a
                 return
             try:
                 obj = loads(data)
-            except ValueError as exc:
+            except _JSON_ERRORS as exc:
                 raise JSONDeserializeError("a stream event is not valid JSON (%s): %r"
                                            % (exc, data[:200]), data) from None
             if type(obj) is dict:
@@ -2707,7 +2718,7 @@ def _stream_error(data: str, obj=None) -> StreamError:
     if obj is None:
         try:
             obj = json.loads(data)
-        except ValueError:
+        except _JSON_ERRORS:
             obj = None
     err = obj.get("error", obj) if isinstance(obj, dict) else None
     if isinstance(err, dict):
@@ -3447,7 +3458,7 @@ def parse_arguments(func: Callable[..., Any], arguments: str | dict) -> dict:
     if isinstance(arguments, str):
         try:
             arguments = json.loads(arguments) if arguments.strip() else {}
-        except ValueError as exc:
+        except _JSON_ERRORS as exc:
             raise InvalidArgumentError("%s: the arguments are not valid JSON (%s): %r"
                                        % (func.__name__, exc, arguments[:200])) from None
     try:
@@ -3521,7 +3532,7 @@ def parse_completion(completion: CreateChatCompletionResponse | dict, cls: type,
         raise JSONDeserializeError("the answer has no content to parse", data)
     try:
         value = json.loads(content)
-    except ValueError as exc:
+    except _JSON_ERRORS as exc:
         raise JSONDeserializeError("the answer is not valid JSON (%s)" % exc, content) from None
     try:
         return _from_json(cls, value, cls.__name__)

@@ -381,6 +381,10 @@ class ConfigTest(unittest.TestCase):
                 chatlib.Client(cfg, **kw)
         with self.assertRaises(chatlib.InvalidArgumentError):
             chatlib.Client(object())
+        chatlib.Client(cfg, proxy="http://user:pw-secret@proxy.example:3128")  # proxy credentials are fine
+        with self.assertRaises(chatlib.InvalidArgumentError) as cm:
+            chatlib.Client(cfg, proxy="http://user:pw-secret@proxy.example:3128/?x=1")
+        self.assertNotIn("pw-secret", str(cm.exception))
         with self.assertRaises(chatlib.InvalidArgumentError):
             chatlib.Chat("not a client")
 
