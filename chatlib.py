@@ -122,27 +122,29 @@ def _check_base_url(url: str, what: str, userinfo: bool = False) -> str:
     return url.rstrip("/")
 
 
-def _check_header(name: object, value: object, secret: bool = False) -> None:
-    """Raises InvalidArgumentError for a header that http.client would reject or that could inject."""
+def _check_header(name: object, value: object, secret: bool = False, what: str = "header") -> None:
+    """Raises InvalidArgumentError for a header that http.client would reject or that could inject;
+    `what` says where it came from.  A credential's value is never shown."""
     if not isinstance(name, str) or not name or any(c in name for c in ' \t\r\n:()<>@,;\\"/[]?={}'):
-        raise InvalidArgumentError("bad header name %r" % (name,))
+        raise InvalidArgumentError("%s: bad header name %r" % (what, name))
     if not isinstance(value, str):
-        raise InvalidArgumentError("header %s must be a string, not %s" % (name, type(value).__name__))
+        raise InvalidArgumentError("%s: %s must be a string, not %s" % (what, name, type(value).__name__))
     if "\r" in value or "\n" in value or "\0" in value:
         shown = "its value" if secret or name.lower() in _SECRET_HEADERS else repr(value)
-        raise InvalidArgumentError("header %s: %s contains CR, LF or NUL" % (name, shown))
+        raise InvalidArgumentError("%s: %s: %s contains CR, LF or NUL" % (what, name, shown))
 
 
 def _check_headers(headers: object, what: str) -> dict:
+    """A copy of a dict of headers, each checked; a None value (which removes a header) is allowed."""
     if headers is None:
         return {}
     if not isinstance(headers, dict):
         raise InvalidArgumentError("%s must be a dict of str to str, not %s" % (what, type(headers).__name__))
     for k, v in headers.items():
         if v is not None:
-            _check_header(k, v)
+            _check_header(k, v, what=what)
         elif not isinstance(k, str):
-            raise InvalidArgumentError("bad header name %r" % (k,))
+            raise InvalidArgumentError("%s: bad header name %r" % (what, k))
     return dict(headers)
 
 
@@ -173,13 +175,13 @@ class OpenAIConfig:
         self._extra_headers = _check_headers(headers, "headers")
         self._headers = {}
         if self.api_key:
-            _check_header("Authorization", self.api_key, secret=True)
+            _check_header("Authorization", self.api_key, secret=True, what="api_key")
             self._headers["Authorization"] = "Bearer " + self.api_key
         if self.org_id:
-            _check_header("OpenAI-Organization", self.org_id)
+            _check_header("OpenAI-Organization", self.org_id, what="org_id")
             self._headers["OpenAI-Organization"] = self.org_id
         if self.project_id:
-            _check_header("OpenAI-Project", self.project_id)
+            _check_header("OpenAI-Project", self.project_id, what="project_id")
             self._headers["OpenAI-Project"] = self.project_id
         self._headers.update(self._extra_headers)
 
@@ -227,7 +229,7 @@ class AzureConfig:
         if token_provider is not None and api_key:
             raise InvalidArgumentError("give AzureConfig either api_key or token_provider, not both")
         if self.api_key:
-            _check_header("api-key", self.api_key, secret=True)
+            _check_header("api-key", self.api_key, secret=True, what="api_key")
         from urllib.parse import quote
         self._prefix = "%s/openai/deployments/%s" % (self.api_base, quote(deployment_id, safe=""))
         self._extra_headers = _check_headers(headers, "headers")
@@ -242,7 +244,7 @@ class AzureConfig:
             if not isinstance(token, str) or not token:
                 raise InvalidArgumentError("token_provider returned %s, not a non-empty string"
                                            % type(token).__name__)
-            _check_header("Authorization", token, secret=True)
+            _check_header("Authorization", token, secret=True, what="token_provider()")
             h["Authorization"] = "Bearer " + token
         elif self.api_key:
             h["api-key"] = self.api_key
@@ -2322,7 +2324,10 @@ class Client:
     def _headers(self, accept: str, extra: dict) -> dict:
         headers = {"Content-Type": "application/json", "Accept": accept, "User-Agent": _USER_AGENT,
                    "Accept-Encoding": "identity"}
-        headers.update(self.config.headers())
+        given = self.config.headers()
+        if not isinstance(self.config, (OpenAIConfig, AzureConfig)):  # those check theirs when built
+            given = _check_headers(given, "%s.headers()" % type(self.config).__name__)
+        headers.update(given)
         if extra:
             lower = {k.lower(): k for k in headers}
             for k, v in extra.items():
@@ -2343,7 +2348,9 @@ class Client:
                 raise InvalidArgumentError("extra_query must be a dict, not %s" % type(extra_query).__name__)
             pairs.extend(_query_pairs(extra_query, "extra_query"))
         url = self.config.url(path)
-        return url + "?" + urlencode(pairs) if pairs else url
+        if not pairs:
+            return url
+        return url + ("&" if "?" in url else "?") + urlencode(pairs)
 
     def _send(self, method: str, path: str, body, *, stream: bool = False, params=(),
               extra_headers=None, extra_query=None, timeout=None, deadline=None):

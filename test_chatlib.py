@@ -527,6 +527,21 @@ class EndpointTest(ServerTest):
         self.assertEqual(self.last.headers["api-key"], "azk")
         self.assertNotIn("authorization", self.last.headers)
 
+    def test_custom_config_is_checked(self):
+        class Odd(CustomConfig):
+            def url(self, path):
+                return self.base + path + "?fixed=1"
+
+            def headers(self):
+                return {"X-Bad": "line\r\nbreak"}
+        with self.assertRaises(chatlib.InvalidArgumentError) as cm:
+            chatlib.Client(Odd(self.server.base), proxy=False).chat().create_byot(REQ)
+        self.assertIn("Odd.headers()", str(cm.exception))
+        self.assertEqual(self.server.requests, [])
+        Odd.headers = lambda self: {}
+        chatlib.Client(Odd(self.server.base), proxy=False).chat().list_byot({"limit": 2})
+        self.assertEqual(self.last.target, "/v1/chat/completions?fixed=1&tenant=t1&limit=2")
+
     def test_token_provider_errors_are_not_retried(self):
         calls = []
 
@@ -1894,6 +1909,16 @@ class HostileServerTest(ServerTest):
         with self.assertRaises(chatlib.APIConnectionError) as cm:
             self.chat0().create_byot(REQ)
         self.assertIn("protocol", str(cm.exception))
+
+    def test_absurdly_nested_json(self):
+        deep = "[" * 200000
+        self.responses += [reply(200, deep), reply(500, deep), sse("data: %s\n\n" % deep)]
+        with self.assertRaises(chatlib.JSONDeserializeError):
+            self.chat0().create_byot(REQ)
+        with self.assertRaises(chatlib.InternalServerError):
+            self.chat0().create_byot(REQ)
+        with self.assertRaises(chatlib.JSONDeserializeError):
+            list(self.chat0().create_stream_byot(SREQ))
 
     def test_garbage_stream_only_raises_chatlib_errors(self):
         import random
