@@ -2410,8 +2410,6 @@ class Client:
                     _release(resp, True)
                     err = _status_error(status, rheaders, raw, secrets=_secret_values(headers))
                     retryable = policy.should_retry(status, rheaders, raw)
-                except OpenAIError:
-                    raise
                 except (OSError, t.http_client.HTTPException) as exc:
                     if resp is not None:
                         _release(resp, False)  # the body broke off: this connection is done
@@ -2420,6 +2418,10 @@ class Client:
                     else:
                         err = t.connection_error(exc, wait, url)
                     err.__cause__ = exc
+                except BaseException:  # chatlib's own errors, Ctrl-C, ...: never retried
+                    if resp is not None:
+                        _release(resp, False)  # does nothing if it was released already
+                    raise
                 delay = None
                 if retryable and attempt < policy.max_retries:
                     delay = policy.delay(attempt, rheaders)
@@ -2991,11 +2993,10 @@ _CHOICE_KEYS = frozenset(("index", "delta", "finish_reason", "logprobs"))
 class _ChoiceState:
     """What one choice (one `index`) of a stream has said so far."""
 
-    __slots__ = ("index", "content", "refusal", "role", "tool_calls", "tool_index", "function_call",
+    __slots__ = ("content", "refusal", "role", "tool_calls", "tool_index", "function_call",
                  "finish_reason", "logprobs", "delta_extra", "extra")
 
-    def __init__(self, index) -> None:
-        self.index = index
+    def __init__(self) -> None:
         self.content = None      # list of strings once a content delta came
         self.refusal = None
         self.role = None
@@ -3038,7 +3039,7 @@ class _Accumulator:
             index = choice.get("index", 0)
             state = self.choices.get(index)
             if state is None:
-                state = self.choices[index] = _ChoiceState(index)
+                state = self.choices[index] = _ChoiceState()
             delta = choice.get("delta")
             if delta:
                 if len(delta) == 1 and "content" in delta:  # by far the most common delta
@@ -3128,7 +3129,8 @@ class _Accumulator:
         out = {k: v for k, v in self.top.items() if k not in _STREAM_ONLY}
         out["object"] = "chat.completion"
         choices = []
-        for index in sorted(self.choices, key=lambda i: (not isinstance(i, int), i if isinstance(i, int) else 0)):
+        numbered = sorted(i for i in self.choices if isinstance(i, int))
+        for index in numbered + [i for i in self.choices if not isinstance(i, int)]:  # odd servers: odd indexes last
             s = self.choices[index]
             message = {"role": s.role or "assistant",
                        "content": "".join(s.content) if s.content is not None else None,
