@@ -411,7 +411,8 @@ def _load_http():
 
     def _conn_class(base):
         class Connection(base):
-            # http.client would add "Accept-Encoding: identity" itself; chatlib sets it, so skip.
+            # http.client would add "Accept-Encoding: identity" itself: chatlib sends none, and
+            # never decodes a compressed body (so no decompression bomb can reach it).
             def putrequest(self, method, url, skip_host=False, skip_accept_encoding=False):
                 return super().putrequest(method, url, skip_host, True)
 
@@ -2322,8 +2323,7 @@ class Client:
         return t
 
     def _headers(self, accept: str, extra: dict) -> dict:
-        headers = {"Content-Type": "application/json", "Accept": accept, "User-Agent": _USER_AGENT,
-                   "Accept-Encoding": "identity"}
+        headers = {"Content-Type": "application/json", "Accept": accept, "User-Agent": _USER_AGENT}
         given = self.config.headers()
         if not isinstance(self.config, (OpenAIConfig, AzureConfig)):  # those check theirs when built
             given = _check_headers(given, "%s.headers()" % type(self.config).__name__)
@@ -2456,8 +2456,8 @@ def _check_encoding(resp) -> None:
     enc = (resp.headers.get("content-encoding") or "identity").strip().lower()
     if enc != "identity":
         _release(resp, False)
-        raise APIError("the server sent a body with Content-Encoding %r although chatlib asked for "
-                       "identity; it is not decoded" % enc)
+        raise APIError("the server sent a body with Content-Encoding %r, which chatlib does not "
+                       "decode (it never asks for one)" % enc)
 
 
 def _query_pairs(query: dict, what: str) -> list:
