@@ -1110,15 +1110,18 @@ class StreamTest(ServerTest):
         return gate
 
     def assert_closed_by_client(self):
-        # The server's connection sees the end of the stream: its next read returns nothing.
-        deadline = time.monotonic() + WAIT
-        while time.monotonic() < deadline:
-            with self.server.lock:
-                conns = list(self.server.conns)
-            if conns and all(_peer_closed(c) for c in conns):
-                return
-            time.sleep(0.01)
-        self.fail("the client did not close the connection")
+        # Blocks on the server's side of each connection until it reads the client's close.
+        with self.server.lock:
+            conns = list(self.server.conns)
+        self.assertTrue(conns)
+        for c in conns:
+            c.settimeout(WAIT)
+            try:
+                self.assertEqual(c.recv(1, socket.MSG_PEEK), b"", "the client sent more instead of closing")
+            except socket.timeout:
+                self.fail("the client did not close the connection")
+            except OSError:
+                pass  # reset by the client: closed too
 
     def test_break_closes_the_connection(self):
         self._waiting_stream()
@@ -1148,17 +1151,6 @@ class StreamTest(ServerTest):
         self.responses += [reply(400, {"error": {"message": "bad model"}})]
         with self.assertRaises(chatlib.BadRequestError):
             self.chat().create_stream_byot(SREQ)
-
-
-def _peer_closed(conn):
-    import select
-    try:
-        r, _, _ = select.select([conn], [], [], 0)
-        if not r:
-            return False
-        return conn.recv(1, socket.MSG_PEEK) == b""
-    except OSError:
-        return True
 
 
 # ---------------------------------------------------------------- types
