@@ -2308,7 +2308,10 @@ class Client:
     def __del__(self) -> None:
         t = getattr(self, "_transport", None)
         if t is not None:
-            t.pool.close()
+            try:
+                t.pool.close()
+            except Exception:  # at interpreter exit the modules it needs may be gone already
+                pass
 
     def __repr__(self) -> str:
         return "Client(%r, timeout=%s, max_retries=%d)" % (self.config, self.timeout, self.retry.max_retries)
@@ -2584,7 +2587,7 @@ class ChatCompletionResponseStream:
 
     @property
     def closed(self) -> bool:
-        """True once the stream has ended or was closed."""
+        """True once the stream has ended or was closed (the connection is given back or shut)."""
         return self._state[0]
 
     def __iter__(self):
@@ -2639,7 +2642,10 @@ class ChatCompletionResponseStream:
         # A generator still alive (a for loop over a stream nobody else holds) closes the
         # connection itself when it ends or is dropped; only a stream never iterated needs this.
         if hasattr(self, "_state") and not self._state[0] and self._live() is None:
-            self.close()
+            try:
+                self.close()
+            except Exception:  # at interpreter exit the modules it needs may be gone already
+                pass
 
     def close(self) -> None:
         """Stops reading and closes the connection (the server sees the client leave)."""
