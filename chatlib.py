@@ -3043,11 +3043,13 @@ class _Accumulator:
             if type(choice) is not dict:
                 continue
             index = choice.get("index", 0)
+            if type(index) is not int and type(index) is not str:
+                index = 0  # accumulating runs inside every stream: odd input must not stop it
             state = self.choices.get(index)
             if state is None:
                 state = self.choices[index] = _ChoiceState()
             delta = choice.get("delta")
-            if delta:
+            if delta and type(delta) is dict:
                 if len(delta) == 1 and "content" in delta:  # by far the most common delta
                     value = delta["content"]
                     if value is not None:
@@ -3090,7 +3092,7 @@ class _Accumulator:
                     state.logprobs = {"content": None, "refusal": None}
                 for part in ("content", "refusal"):
                     items = value.get(part) if type(value) is dict else None
-                    if items:
+                    if items and type(items) is list:
                         state.logprobs[part] = (state.logprobs[part] or []) + items
             if not _CHOICE_KEYS.issuperset(choice):
                 for key, value in choice.items():  # keys beyond the spec's four: keep the last value
@@ -3101,6 +3103,8 @@ class _Accumulator:
 
     @staticmethod
     def _tool_calls(state: _ChoiceState, deltas) -> None:
+        if type(deltas) is not list:
+            return
         calls = state.tool_calls
         if calls is None:
             calls = state.tool_calls = []
@@ -3108,6 +3112,10 @@ class _Accumulator:
             if type(tc) is not dict:
                 continue
             index, call_id = tc.get("index"), tc.get("id")
+            if type(index) is not int:
+                index = None  # found by id or order instead
+            if type(call_id) is not str:
+                call_id = None
             pos = state.tool_index.get(index) if index is not None else None
             if pos is not None and call_id and calls[pos].get("id") not in (None, call_id):
                 pos = None  # a server that numbers every call 0: a new id is a new call
@@ -3138,9 +3146,7 @@ class _Accumulator:
         numbered = sorted(i for i in self.choices if isinstance(i, int))
         for index in numbered + [i for i in self.choices if not isinstance(i, int)]:  # odd servers: odd indexes last
             s = self.choices[index]
-            message = {"role": s.role or "assistant",
-                       "content": "".join(s.content) if s.content is not None else None,
-                       "refusal": "".join(s.refusal) if s.refusal is not None else None}
+            message = {"role": s.role or "assistant", "content": _joined(s.content), "refusal": _joined(s.refusal)}
             if s.tool_calls:
                 message["tool_calls"] = [dict(c, type=c.get("type") or ("custom" if "custom" in c else "function"))
                                          for c in s.tool_calls]
@@ -3158,18 +3164,29 @@ class _Accumulator:
         return out
 
 
+def _joined(pieces):
+    """The pieces of a streamed string, joined; pieces that are not strings (a server that
+    streams content parts) are returned as the list they came in rather than lost."""
+    if pieces is None:
+        return None
+    if all(type(p) is str for p in pieces):
+        return "".join(pieces)
+    return pieces
+
+
 def _merge_call(old, delta) -> dict:
     """Merges a function (or custom tool) delta: strings after the first are appended for
     arguments and input, the first value is kept for the rest (name)."""
     if type(delta) is not dict:
         return old if old is not None else delta
-    merged = dict(old) if old else {}
+    merged = dict(old) if type(old) is dict else {}
     for key, value in delta.items():
         if value is None:
             continue
+        prev = merged.get(key)
         if key in ("arguments", "input") and type(value) is str:
-            merged[key] = merged.get(key, "") + value
-        elif key not in merged or not merged[key]:
+            merged[key] = prev + value if type(prev) is str else value
+        elif not prev:
             merged[key] = value
     return merged
 

@@ -2201,6 +2201,29 @@ class AccumulateTest(ServerTest):
         self.assertEqual((c["finish_reason"], c["stop_reason"]), ("stop", 7))
         self.assertEqual(r["usage"]["total_tokens"], 3)
 
+    def test_odd_chunks_never_crash(self):
+        import random
+        rng = random.Random(99)
+        atoms = [None, 0, 1.5, True, "s", "", [], {}, [1], {"a": 1}]
+
+        def value(depth=0):
+            if depth > 3 or rng.random() < 0.4:
+                return rng.choice(atoms)
+            if rng.random() < 0.5:
+                return [value(depth + 1) for _ in range(rng.randrange(3))]
+            keys = ["index", "delta", "content", "role", "tool_calls", "function", "arguments", "id", "name",
+                    "finish_reason", "logprobs", "refusal", "usage", "choices", "function_call", "x"]
+            return {rng.choice(keys): value(depth + 1) for _ in range(rng.randrange(4))}
+        for _ in range(2000):
+            chunks = [{"choices": [value() for _ in range(rng.randrange(3))], "usage": value()}
+                      for _ in range(rng.randrange(1, 4))]
+            try:
+                out = chatlib.accumulate(chunks)
+            except chatlib.OpenAIError:
+                continue
+            self.assertEqual(out["object"], "chat.completion")
+            json.dumps(out)
+
     def test_final_of_a_closed_stream_raises(self):
         self.responses.append(sse(*stream_form(ANSWER)))
         s = self.chat().create_stream_byot(SREQ)
