@@ -3745,7 +3745,11 @@ def main(argv: List[str] | None = None) -> int:
         sys.stderr.write("chatlib: error: %s\n" % exc)
         return 2
     except OpenAIError as exc:
-        sys.stderr.write("chatlib: %s\n" % exc)
+        hint = ""
+        if isinstance(exc, AuthenticationError) and not args.azure and not args.api_key_env \
+                and not os.environ.get("OPENAI_API_KEY"):
+            hint = " (no API key: set OPENAI_API_KEY or use --api-key-env NAME)"
+        sys.stderr.write("chatlib: %s%s\n" % (exc, hint))
         return 1
     except BrokenPipeError:
         try:

@@ -2494,6 +2494,10 @@ class CommandLineTest(ServerTest):
         self.assertIn("401 AuthenticationError", out.stderr)
         self.assertNotIn("sk-test-key-123456", out.stderr + out.stdout)
         self.assertNotIn("Traceback", out.stderr)
+        self.responses.append(reply(401, {"error": {"message": "You didn't provide an API key."}}))
+        out = self.run_cli("--retries", "0", "hi", env={"OPENAI_API_KEY": ""})
+        self.assertIn("set OPENAI_API_KEY", out.stderr)
+        self.assertNotIn("authorization", self.last.headers)
 
     def test_usage_errors_exit_2(self):
         for args in (["--retries", "-1", "x"], ["--temperature", "hot", "x"], ["--base-url", "ftp://x", "x"],
@@ -2529,6 +2533,7 @@ class CommandLineTest(ServerTest):
         self.assertEqual(self.last.target, "/openai/deployments/dep/chat/completions?api-version=2024-10-21")
         self.assertEqual(self.last.headers["api-key"], "az-key")
 
+    @unittest.skipIf(os.name == "nt", "SIGINT cannot be sent to a child process on Windows")
     def test_ctrl_c_stops_the_stream(self):
         import signal
         gate = threading.Event()
