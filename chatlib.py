@@ -2575,7 +2575,7 @@ class ChatCompletionResponseStream:
         self.response = info
         self._resp = resp
         self._watch = watch
-        # The generator shares only this list with the stream ([closed]): were it to hold the
+        # The generator shares only this list with the stream: were it to hold the
         # stream itself, the two would form a cycle that only the garbage collector breaks,
         # and a dropped stream would keep its connection open until then.
         self._state = [False, False]  # [closed, reached its end]
