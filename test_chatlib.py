@@ -2325,6 +2325,33 @@ class ToolsTest(ServerTest):
                 chatlib.parse_arguments(get_weather, args)
             self.assertIn(field, str(cm.exception))
 
+    def test_tool_loop_as_in_the_readme(self):
+        calls = dict(ANSWER, choices=[{"index": 0, "finish_reason": "tool_calls", "logprobs": None, "message": {
+            "role": "assistant", "content": None, "tool_calls": [
+                {"id": "call_p", "type": "function", "function": {"name": "get_weather", "arguments": '{"city": "Paris"}'}},
+                {"id": "call_o", "type": "function", "function": {"name": "get_weather",
+                                                                  "arguments": '{"city": "Oslo", "unit": "fahrenheit"}'}}]}}])
+        done = dict(ANSWER, choices=[{"index": 0, "finish_reason": "stop", "logprobs": None,
+                                      "message": {"role": "assistant", "content": "Mild in Paris, cold in Oslo."}}])
+        self.responses += [reply(200, calls), reply(200, done)]
+        chat = self.chat()
+        tools = [chatlib.function_tool(get_weather)]
+        messages = [chatlib.ChatCompletionRequestUserMessage(content="Weather in Paris and Oslo?")]
+        while True:
+            response = chat.create(chatlib.CreateChatCompletionRequest(model="gpt-4o-mini", messages=messages,
+                                                                       tools=tools))
+            message = response.choices[0].message
+            messages.append(message)
+            if not message.tool_calls:
+                break
+            messages += chatlib.run_tool_calls(message, [get_weather])
+        self.assertEqual(message.content, "Mild in Paris, cold in Oslo.")
+        first, second = (r.json() for r in self.server.requests)
+        self.assertEqual(first["tools"], [chatlib.function_tool(get_weather).to_dict()])
+        self.assertEqual([m["role"] for m in second["messages"]], ["user", "assistant", "tool", "tool"])
+        self.assertEqual(json.loads(second["messages"][3]["content"])["unit"], "fahrenheit")
+        self.assertEqual(second["messages"][3]["tool_call_id"], "call_o")
+
     def test_tool_loop_streaming(self):
         first = dict(ANSWER, choices=[dict(ANSWER["choices"][1], index=0, message={
             "role": "assistant", "content": None, "refusal": None, "tool_calls": [
