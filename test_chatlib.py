@@ -2,7 +2,9 @@
 
 Run with:  python -m unittest -v test_chatlib
 """
+import dataclasses
 import email.utils
+import enum
 import gc
 import io
 import json
@@ -15,8 +17,9 @@ import sys
 import tempfile
 import threading
 import time
+import typing
 import unittest
-import warnings
+from typing import Dict, List, Literal, Optional
 
 import chatlib
 
@@ -1155,7 +1158,6 @@ class StreamTest(ServerTest):
 
 # ---------------------------------------------------------------- types
 
-import typing  # noqa: E402  (used by the type tests only)
 
 MODELS = sorted((getattr(chatlib, n) for n in chatlib.__all__
                  if isinstance(getattr(chatlib, n), type) and issubclass(getattr(chatlib, n), chatlib._Model)),
@@ -2081,9 +2083,6 @@ class FaultInjectionTest(unittest.TestCase):
 
 # ---------------------------------------------------------------- helpers for chat applications
 
-import dataclasses  # noqa: E402
-import enum  # noqa: E402
-from typing import Dict, List, Literal, Optional  # noqa: E402
 
 
 def stream_form(response, pieces=3):
