@@ -2,6 +2,7 @@
 
 Run with:  python -m unittest -v test_chatlib
 """
+import contextlib
 import dataclasses
 import email.utils
 import enum
@@ -10,6 +11,9 @@ import io
 import json
 import logging
 import os
+import random
+import select
+import signal
 import socket
 import ssl
 import subprocess
@@ -20,6 +24,7 @@ import time
 import typing
 import unittest
 from typing import Dict, List, Literal, Optional
+from urllib.parse import parse_qsl, urlsplit
 
 import chatlib
 
@@ -457,7 +462,6 @@ class EndpointTest(ServerTest):
                         "metadata": {"user": "u 1", "k": "v"}})
         r = self.last
         self.assertEqual((r.method, r.path), ("GET", "/v1/chat/completions"))
-        from urllib.parse import parse_qsl
         self.assertEqual(parse_qsl(r.query), [("limit", "10"), ("order", "desc"), ("model", "gpt-4o"),
                                               ("after", "c1"), ("metadata[user]", "u 1"), ("metadata[k]", "v")])
         chat.list_byot()
@@ -1627,7 +1631,6 @@ class TunnelProxy:
             threading.Thread(target=self._serve, args=(conn,), daemon=True).start()
 
     def _serve(self, conn):
-        from urllib.parse import urlsplit
         f = conn.makefile("rb")
         first = f.readline().decode("latin-1").strip()
         self.lines.append(first)
@@ -1915,7 +1918,6 @@ class HostileServerTest(ServerTest):
             list(self.chat0().create_stream_byot(SREQ))
 
     def test_garbage_stream_only_raises_chatlib_errors(self):
-        import random
         rng = random.Random(1234)
         for _ in range(30):
             garbage = bytes(rng.randrange(256) for _ in range(rng.randrange(1, 3000)))
@@ -1930,7 +1932,6 @@ class HostileServerTest(ServerTest):
 
 class SSEFuzzTest(unittest.TestCase):
     def test_random_splits_and_garbage(self):
-        import random
         rng = random.Random(20261126)
         good = (b"\xef\xbb\xbfevent: a\r\ndata: 1\r\n\r\n: c\rdata: 2\rid: 9\r\r"
                 b"data: " + json.dumps({"k": "\u00e9"}).encode() + b"\n\n")
@@ -1998,7 +1999,6 @@ class LoggingTest(ServerTest):
 
 class FaultInjectionTest(unittest.TestCase):
     def test_sixteen_threads_against_a_faulty_server(self):
-        import random
         rng = random.Random(20261126)
         rng_lock = threading.Lock()
         release_stalls = threading.Event()
@@ -2201,7 +2201,6 @@ class AccumulateTest(ServerTest):
         self.assertEqual(r["usage"]["total_tokens"], 3)
 
     def test_odd_chunks_never_crash(self):
-        import random
         rng = random.Random(99)
         atoms = [None, 0, 1.5, True, "s", "", [], {}, [1], {"a": 1}]
 
@@ -2561,7 +2560,6 @@ class CommandLineTest(ServerTest):
 
     @unittest.skipIf(os.name == "nt", "SIGINT cannot be sent to a child process on Windows")
     def test_ctrl_c_stops_the_stream(self):
-        import signal
         gate = threading.Event()
         self.addCleanup(gate.set)
         one = b"data: " + json.dumps(chunk("first")).encode() + b"\n\n"
@@ -2593,7 +2591,6 @@ class CommandLineTest(ServerTest):
 
         def read_until(text):
             nonlocal seen
-            import select
             end = time.monotonic() + WAIT
             while text not in seen:
                 r, _, _ = select.select([master], [], [], max(0, end - time.monotonic()))
@@ -2639,7 +2636,6 @@ class ReadmeTest(unittest.TestCase):
                 continue  # needs a server, or shows no output to check
             expected = [line[2:] for line in block.splitlines() if line.startswith("# ") and "print" not in line]
             out = io.StringIO()
-            import contextlib
             with contextlib.redirect_stdout(out):
                 exec(compile(block, "README.md", "exec"), {})
             self.assertEqual(out.getvalue().splitlines(), expected, block)
