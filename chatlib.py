@@ -2486,6 +2486,11 @@ def _query_pairs(query: dict, what: str) -> list:
     return pairs
 
 
+# The query parameters of GET /chat/completions and of GET /chat/completions/{id}/messages.
+_LIST_QUERY = ("model", "metadata", "after", "limit", "order")
+_MESSAGES_QUERY = ("after", "limit", "order")
+
+
 def _list_params(query, allowed: tuple, what: str) -> list:
     if query is None:
         return []
@@ -2796,7 +2801,7 @@ class Chat:
                   extra_query: dict | None = None, timeout: float | None = None,
                   deadline: float | None = None) -> dict:
         """GET /chat/completions: stored completions; `query` has model, metadata, after, limit, order."""
-        params = _list_params(query, ("model", "metadata", "after", "limit", "order"), "query")
+        params = _list_params(query, _LIST_QUERY, "query")
         return self._call("GET", "/chat/completions", None, params, extra_headers=extra_headers,
                           extra_query=extra_query, timeout=timeout, deadline=deadline)
 
@@ -2829,7 +2834,7 @@ class Chat:
                       deadline: float | None = None) -> dict:
         """GET /chat/completions/{completion_id}/messages; `query` has after, limit, order."""
         path = _id_path(completion_id, "/messages")
-        params = _list_params(query, ("after", "limit", "order"), "query")
+        params = _list_params(query, _MESSAGES_QUERY, "query")
         return self._call("GET", path, None, params, extra_headers=extra_headers,
                           extra_query=extra_query, timeout=timeout, deadline=deadline)
 
@@ -2857,8 +2862,7 @@ class Chat:
              extra_query: dict | None = None, timeout: float | None = None,
              deadline: float | None = None) -> ChatCompletionList:
         """GET /chat/completions: a page of stored completions."""
-        params = _list_params(_query_dict(query, ListChatCompletionsQuery),
-                              ("model", "metadata", "after", "limit", "order"), "query")
+        params = _list_params(_query_dict(query, ListChatCompletionsQuery), _LIST_QUERY, "query")
         return self._call("GET", "/chat/completions", None, params, decode=_codec(ChatCompletionList).decode,
                           extra_headers=extra_headers, extra_query=extra_query, timeout=timeout, deadline=deadline)
 
@@ -2892,7 +2896,7 @@ class Chat:
                  timeout: float | None = None, deadline: float | None = None) -> ChatCompletionMessageList:
         """GET /chat/completions/{completion_id}/messages: a page of the stored messages."""
         path = _id_path(completion_id, "/messages")
-        params = _list_params(_query_dict(query, GetChatCompletionMessagesQuery), ("after", "limit", "order"), "query")
+        params = _list_params(_query_dict(query, GetChatCompletionMessagesQuery), _MESSAGES_QUERY, "query")
         return self._call("GET", path, None, params, decode=_codec(ChatCompletionMessageList).decode,
                           extra_headers=extra_headers, extra_query=extra_query, timeout=timeout, deadline=deadline)
 
@@ -2930,8 +2934,7 @@ class Chat:
         if unknown:
             raise InvalidArgumentError("unknown option %s" % ", ".join(sorted(unknown)))
         query = dict(query or {})
-        allowed = ("model", "metadata", "after", "limit", "order") if not args else ("after", "limit", "order")
-        _list_params(query, allowed, "query")  # checked now, before the first page is asked for
+        _list_params(query, _MESSAGES_QUERY if args else _LIST_QUERY, "query")  # checked before the first page
         if args:
             _id_path(args[0])
         return _walk_pages(fetch, args, query, decode, options)
