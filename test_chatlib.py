@@ -175,6 +175,7 @@ class Server:
             t.start()
 
     def _serve(self, conn):
+        f = None
         try:
             if self.tls:
                 try:
@@ -218,7 +219,11 @@ class Server:
         except OSError:
             return
         finally:
+            # The reader too: a socket's descriptor stays open while a makefile() of it lives,
+            # and wait_idle() must not report a connection closed before it really is.
             try:
+                if f is not None:
+                    f.close()
                 conn.close()
             except OSError:
                 pass
