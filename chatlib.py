@@ -590,7 +590,7 @@ def _load_http():
 
     import types
     return types.SimpleNamespace(Request=Request, Pool=Pool, Handler=Handler, RedirectHandler=RedirectHandler,
-                                 ssl=ssl, urllib=urllib, http_client=http.client, socket=socket)
+                                 ssl=ssl, urllib=urllib, http_client=http.client)
 
 
 def _read_capped(resp, limit: int | None) -> bytes:
@@ -683,6 +683,11 @@ class _Deadline:
         return APITimeoutError("the deadline of %ss for this call passed" % self.limit)
 
 
+def _is_timeout(exc: BaseException) -> bool:
+    import socket
+    return isinstance(exc, (socket.timeout, TimeoutError))  # the same class from 3.10 on
+
+
 def _shutdown(sock) -> None:
     import socket
     try:
@@ -700,7 +705,6 @@ class _Transport:
         self.log = logging.getLogger("chatlib")
         self.Request = http.Request
         self.http_client = http.http_client
-        self.socket = http.socket
         self.pool = http.Pool(pool_size)
         if ssl_context is None:
             ssl_context = http.ssl.create_default_context()  # also reads SSL_CERT_FILE / SSL_CERT_DIR
@@ -728,7 +732,7 @@ class _Transport:
         """Turns what urllib and http.client raise into APIConnectionError or APITimeoutError."""
         reason = exc.reason if isinstance(exc, self.URLError) and isinstance(exc.reason, BaseException) else exc
         where = url.split("?")[0]
-        if isinstance(reason, (self.socket.timeout, TimeoutError)):
+        if _is_timeout(reason):
             return APITimeoutError("no answer from %s within the timeout of %ss" % (where, timeout))
         if isinstance(reason, self.cert_error):
             return APIConnectionError("could not verify the TLS certificate of %s: %s (pass "
@@ -1069,10 +1073,15 @@ def _path_text(path) -> str:
     return text or "the body"
 
 
+def _json_kind(value) -> str:
+    """How an error message names the kind of a JSON value: "an object", "a string", ..."""
+    return {dict: "an object", list: "a list", str: "a string", bool: "a boolean", int: "a number",
+            float: "a number", type(None): "null"}.get(type(value), type(value).__name__)
+
+
 def _shape_error(path, expected: str, value) -> JSONDeserializeError:
-    got = {dict: "an object", list: "a list", str: "a string", bool: "a boolean", type(None): "null",
-           int: "a number", float: "a number"}.get(type(value), type(value).__name__)
-    return JSONDeserializeError("%s: expected %s, got %s" % (_path_text(path), expected, got), value)
+    return JSONDeserializeError("%s: expected %s, got %s" % (_path_text(path), expected, _json_kind(value)),
+                                value)
 
 
 class _Codec:
@@ -2729,11 +2738,6 @@ def _stream_events(resp, decode, timeout: float, watch, max_event_size, state, a
             _release(resp, False)
 
 
-def _is_timeout(exc: BaseException) -> bool:
-    import socket
-    return isinstance(exc, (socket.timeout, TimeoutError))
-
-
 def _stream_error(data: str, obj=None) -> StreamError:
     if obj is None:
         try:
@@ -3440,11 +3444,6 @@ def _kwargs_from_json(fields, value, path: str) -> dict:
             continue
         out[name] = _from_json(hint, value[name], where)
     return out
-
-
-def _json_kind(value) -> str:
-    return {dict: "an object", list: "a list", str: "a string", bool: "a boolean", int: "a number",
-            float: "a number", type(None): "null"}.get(type(value), type(value).__name__)
 
 
 def _parameters(func):
