@@ -407,7 +407,7 @@ def _load_http():
             self.origin = origin
             self.secret_names = secret_names
             self.redirects = redirects
-            self.watch = None  # the call's _Deadline, when it has one
+            self.watch = None  # the call's _Watch, when it has one
 
     def _conn_class(base):
         class Connection(base):
@@ -648,28 +648,35 @@ def _finish_stream(resp) -> None:
     _release(resp, not rest.strip())
 
 
-class _Deadline:
-    """Enforces a call's deadline on its connection: when the time is up, the socket is shut
-    down, so that whatever read is waiting fails at once.  A per-read timeout alone cannot do
-    this: a server that sends a byte every few seconds resets it forever."""
+class _Watch:
+    """Cuts a call short by shutting its socket down, so that whatever read or write is waiting
+    fails at once: when the call's deadline passes, or when an async caller is cancelled.  A
+    per-read timeout alone cannot do this: a server that sends a byte every few seconds resets
+    it forever.  The timer is a thread for the sync client and the event loop's for the async."""
 
-    def __init__(self, seconds: float, limit: float) -> None:
+    def __init__(self, limit: float | None) -> None:
         self.limit = limit
         self.fired = False
-        self.sock = None
+        self.sock: Any = None
         self.lock = threading.Lock()
-        self.timer = threading.Timer(max(seconds, 0.0), self._fire)
-        self.timer.daemon = True
-        self.timer.start()
+        self.timer: Any = None  # threading.Timer or asyncio.TimerHandle; both have cancel()
 
-    def attach(self, sock) -> None:
+    @classmethod
+    def with_thread_timer(cls, seconds: float) -> _Watch:
+        watch = cls(seconds)
+        watch.timer = threading.Timer(max(seconds, 0.0), watch.fire)
+        watch.timer.daemon = True
+        watch.timer.start()
+        return watch
+
+    def attach(self, sock: Any) -> None:
         with self.lock:
             self.sock = sock
             fired = self.fired
         if fired:
             _shutdown(sock)
 
-    def _fire(self) -> None:
+    def fire(self) -> None:
         with self.lock:
             self.fired = True
             sock = self.sock
@@ -677,9 +684,12 @@ class _Deadline:
             _shutdown(sock)
 
     def cancel(self) -> None:
-        self.timer.cancel()
+        if self.timer is not None:
+            self.timer.cancel()
 
     def error(self) -> APITimeoutError:
+        if self.limit is None:
+            return APITimeoutError("the call was cancelled")
         return APITimeoutError("the deadline of %ss for this call passed" % self.limit)
 
 
@@ -973,53 +983,96 @@ def iter_sse(chunks: Iterable[bytes], max_event_size: int | None = _DEFAULT_MAX_
 def _sse_fields(chunks, max_event_size):
     """The parser behind iter_sse: yields (event, data, id, retry) tuples, which cost less than
     objects on the per-chunk path of a chat stream."""
-    limit = max_event_size
-    data = []
-    size = 0
-    event = None
-    last_id = ""
-    retry = None
-    pending = b""
-    skip_lf = False
-    first = True
+    parser = _SSEParser(max_event_size)
     for chunk in chunks:
-        if not chunk:
-            continue
-        if skip_lf:
-            skip_lf = False
+        if chunk:
+            yield from parser.feed(chunk)
+
+
+_BOM = b"\xef\xbb\xbf"
+
+
+class _SSEParser:
+    """The WHATWG event-stream parser, fed a block of bytes at a time; feed() returns the
+    (event, data, id, retry) tuples of the events the block completed.
+
+    Its states: `start` holds the first bytes until the byte order mark is settled (None after);
+    `pending` holds the pieces of a line not yet ended (joined once, when its end arrives, so a
+    long line sent in small pieces costs linear time); `skip_lf` is set when a block ended in CR,
+    whose LF may start the next block; `data`, `event`, `last_id` and `retry` are the fields of
+    the event under way."""
+
+    __slots__ = ("limit", "data", "size", "event", "last_id", "retry", "pending", "pending_size",
+                 "skip_lf", "start")
+
+    def __init__(self, max_event_size: int | None) -> None:
+        self.limit = max_event_size
+        self.data: List[bytes] = []
+        self.size = 0
+        self.event: str | None = None
+        self.last_id = ""
+        self.retry: int | None = None
+        self.pending: List[bytes] = []
+        self.pending_size = 0
+        self.skip_lf = False
+        self.start: bytes | None = b""
+
+    def feed(self, chunk: bytes) -> list:
+        if self.skip_lf:
+            self.skip_lf = False
             if chunk[:1] == b"\n":
                 chunk = chunk[1:]
-                if not chunk:
-                    continue
-        if first:
-            if len(pending) + len(chunk) < 3 and b"\xef\xbb\xbf".startswith(pending + chunk):
-                pending += chunk
-                continue
-            chunk = pending + chunk
-            pending = b""
-            first = False
-            if chunk[:3] == b"\xef\xbb\xbf":
+        if self.start is not None:
+            chunk = self.start + chunk
+            if len(chunk) < 3 and _BOM.startswith(chunk):
+                self.start = chunk
+                return []
+            self.start = None
+            if chunk[:3] == _BOM:
                 chunk = chunk[3:]
-                if not chunk:
-                    continue
+        if not chunk:
+            return []
         last = chunk[-1]
-        if last == 10 or last == 13:  # the chunk ends a line
-            skip_lf = last == 13
-            lines = (pending + chunk).splitlines() if pending else chunk.splitlines()
-            pending = b""
-        else:
-            lines = (pending + chunk).splitlines() if pending else chunk.splitlines()
-            pending = lines.pop()
-            if limit is not None and len(pending) > limit:
-                raise StreamError("a stream line is longer than the limit of %d bytes (max_event_size)" % limit)
+        pending = self.pending
+        if last == 10 or last == 13:  # the block ends a line
+            self.skip_lf = last == 13
+            if pending:
+                pending.append(chunk)
+                chunk = b"".join(pending)
+                self.pending = []
+                self.pending_size = 0
+            return self._lines(chunk.splitlines())
+        if b"\n" not in chunk and b"\r" not in chunk:  # the middle of a line
+            pending.append(chunk)
+            self.pending_size += len(chunk)
+            self._check_line()
+            return []
+        if pending:
+            pending.append(chunk)
+            chunk = b"".join(pending)
+        lines = chunk.splitlines()
+        tail = lines.pop()
+        self.pending = [tail]
+        self.pending_size = len(tail)
+        self._check_line()
+        return self._lines(lines)
+
+    def _check_line(self) -> None:
+        if self.limit is not None and self.pending_size > self.limit:
+            raise StreamError("a stream line is longer than the limit of %d bytes (max_event_size)" % self.limit)
+
+    def _lines(self, lines: List[bytes]) -> list:
+        out = []
+        limit = self.limit
+        data = self.data
         for line in lines:
-            if not line:
+            if not line:  # a blank line ends the event
                 if data:
                     text = (data[0] if len(data) == 1 else b"\n".join(data)).decode("utf-8", "replace")
-                    yield ("message" if event is None else event, text, last_id, retry)
-                    data = []
-                    size = 0
-                event = None
+                    out.append(("message" if self.event is None else self.event, text, self.last_id, self.retry))
+                    data = self.data = []
+                    self.size = 0
+                self.event = None
                 continue
             if line[0] == 58:  # ":" a comment
                 continue
@@ -1034,18 +1087,19 @@ def _sse_fields(chunks, max_event_size):
             if field == b"data":
                 data.append(value)
                 if limit is not None:
-                    size += len(value) + 1
-                    if size > limit:
+                    self.size += len(value) + 1
+                    if self.size > limit:
                         raise StreamError("a stream event is larger than the limit of %d bytes "
                                           "(max_event_size)" % limit)
             elif field == b"event":
-                event = value.decode("utf-8", "replace")
+                self.event = value.decode("utf-8", "replace")
             elif field == b"id":
                 if b"\0" not in value:
-                    last_id = value.decode("utf-8", "replace")
+                    self.last_id = value.decode("utf-8", "replace")
             elif field == b"retry":
                 if value.isdigit():
-                    retry = int(value)
+                    self.retry = int(value)
+        return out
 
 
 # ---------------------------------------------------------------- types
@@ -2364,98 +2418,148 @@ class Client:
             return url
         return url + ("&" if "?" in url else "?") + urlencode(pairs)
 
-    def _send(self, method: str, path: str, body, *, stream: bool = False, params=(),
-              extra_headers=None, extra_query=None, timeout=None, deadline=None):
-        """Sends one call with retries; returns (parsed JSON, ResponseInfo) or, for a stream,
-        (http response, ResponseInfo, per-read timeout, the call's _Deadline or None).
-
-        Everything is checked before the first byte is sent.  Only failures of the network or
-        of the server are retried: an exception from user code (a token provider) passes through.
-        """
-        timeout = self.timeout if timeout is None else _check_seconds(timeout, "timeout", False)
-        deadline = self.deadline if deadline is None else _check_seconds(deadline, "deadline", False)
-        extra = _check_headers(extra_headers, "extra_headers")
-        url = self._url(path, params, extra_query)
-        data = None if body is None else _encode_json(body, "the request")
-        accept = "text/event-stream" if stream else "application/json"
-        t = self._get_transport()
-        policy = self.retry
-        clock = policy.clock
-        log = t.log
-        debug = log.isEnabledFor(10)
-        start = clock()
-        end = None if deadline is None else start + deadline
-        watch = None if deadline is None else _Deadline(deadline, deadline)
-        attempt = 0
+    def _send(self, method: str, path: str, body: Any = None, *, stream: bool = False, params: Any = (),
+              decode: Callable[[Any], Any] | None = None, **opts: Any) -> tuple:
+        """Sends one call with retries; returns (data, ResponseInfo), or (_StreamCore,
+        ResponseInfo) for a stream.  See _Call for what is checked and what is retried."""
+        call = _Call(self, method, path, body, stream, params, decode, **opts)
+        if call.deadline is not None:
+            call.watch = _Watch.with_thread_timer(call.deadline)
         try:
             while True:
-                headers = self._headers(accept, extra)
-                wait = timeout if end is None else min(timeout, max(end - clock(), 0.001))
-                t0 = clock()
-                retryable = True
-                rheaders = None
-                status = None
-                resp = None
-                try:
-                    resp = t.open(method, url, headers, data, wait, self._origin, _SECRET_HEADERS, watch)
-                    status = resp.status
-                    rheaders = resp.headers
-                    if watch is not None and watch.fired:
-                        _release(resp, False)
-                        raise watch.error()
-                    if 200 <= status < 300:
-                        _check_encoding(resp)
-                        info = ResponseInfo(status, rheaders, url, clock() - start, attempt)
-                        if debug:
-                            self._log_attempt(log, method, url, status, rheaders, clock() - t0, attempt, None, data)
-                        if stream:
-                            result, watch = (resp, info, timeout, watch), None  # the stream owns the watch now
-                            return result
-                        raw = _read_capped(resp, self.max_body_size)
-                        if watch is not None and watch.fired:  # http.client may take a cut body for a whole one
-                            raise watch.error()
-                        _release(resp, True)
-                        return _decode_json(raw, "the response body"), info
-                    raw = _read_capped(resp, self.max_body_size)
-                    if watch is not None and watch.fired:
-                        raise watch.error()
-                    _release(resp, True)
-                    err = _status_error(status, rheaders, raw, secrets=_secret_values(headers))
-                    retryable = policy.should_retry(status, rheaders, raw)
-                except (OSError, t.http_client.HTTPException) as exc:
-                    if resp is not None:
-                        _release(resp, False)  # the body broke off: this connection is done
-                    if watch is not None and watch.fired:
-                        err, retryable = watch.error(), False
-                    else:
-                        err = t.connection_error(exc, wait, url)
-                    err.__cause__ = exc
-                except BaseException:  # chatlib's own errors, Ctrl-C, ...: never retried
-                    if resp is not None:
-                        _release(resp, False)  # does nothing if it was released already
-                    raise
-                delay = None
-                if retryable and attempt < policy.max_retries:
-                    delay = policy.delay(attempt, rheaders)
-                    if delay is not None and end is not None and clock() + delay >= end:
-                        delay = None  # waiting would pass the deadline: the last error is the answer
-                if debug:
-                    self._log_attempt(log, method, url, status, rheaders, clock() - t0, attempt,
-                                      "retry in %.3fs" % delay if delay is not None else "no retry", data, err)
-                if delay is None:
-                    raise err
-                policy.sleep(delay)
-                attempt += 1
+                result = call.attempt()
+                if result is not None:
+                    return result
+                self.retry.sleep(call.retry_delay())
         finally:
-            if watch is not None:
-                watch.cancel()
+            call.finish()
 
-    def _log_attempt(self, log, method, url, status, headers, elapsed, attempt, decision, data, err=None):
+
+class _Call:
+    """One API call under way: the request, its deadline and the retry bookkeeping.
+
+    Everything is checked when it is made, before the first byte is sent.  Client._send and
+    AsyncClient._send drive it alike and differ only in how they wait: attempt() until it
+    returns a result, and between two attempts wait retry_delay() seconds (which raises the last
+    error when there is to be no retry).  Only failures of the network or of the server are
+    retried: an exception from user code (a token provider) passes through attempt().
+    """
+
+    def __init__(self, client: Client, method: str, path: str, body: Any, stream: bool, params: Any,
+                 decode: Callable[[Any], Any] | None, extra_headers: Any = None, extra_query: Any = None,
+                 timeout: Any = None, deadline: Any = None) -> None:
+        self.client = client
+        self.method = method
+        self.stream = stream
+        self.decode = decode
+        self.timeout = client.timeout if timeout is None else _check_seconds(timeout, "timeout", False)
+        self.deadline = client.deadline if deadline is None else _check_seconds(deadline, "deadline", False)
+        self.extra = _check_headers(extra_headers, "extra_headers")
+        self.url = client._url(path, params, extra_query)
+        self.data = None if body is None else _encode_json(body, "the request")
+        self.accept = "text/event-stream" if stream else "application/json"
+        self.policy = client.retry
+        self.clock = self.policy.clock
+        self.start = self.clock()
+        self.end = None if self.deadline is None else self.start + self.deadline
+        self.watch: _Watch | None = None
+        self.attempts = 0
+        self.err: OpenAIError | None = None
+        self.retryable = False
+        self.status: int | None = None
+        self.rheaders: Any = None
+        self.t0 = self.start
+
+    def attempt(self) -> tuple | None:
+        """Sends the request once: (data or stream core, ResponseInfo), or None after a failure
+        that retry_delay() weighs."""
+        client = self.client
+        t = client._get_transport()
+        headers = client._headers(self.accept, self.extra)
+        self.secrets = _secret_values(headers)
+        now = self.t0 = self.clock()
+        wait = self.timeout if self.end is None else min(self.timeout, max(self.end - now, 0.001))
+        self.retryable = True
+        self.status = self.rheaders = None
+        watch = self.watch
+        resp = None
+        try:
+            resp = t.open(self.method, self.url, headers, self.data, wait, client._origin, _SECRET_HEADERS, watch)
+            self.status = status = resp.status
+            self.rheaders = rheaders = resp.headers
+            if watch is not None and watch.fired:
+                raise watch.error()
+            if 200 <= status < 300:
+                return self._success(resp)
+            raw = self._body(resp)
+            self.err = _status_error(status, rheaders, raw, secrets=self.secrets)
+            self.retryable = self.policy.should_retry(status, rheaders, raw)
+        except (OSError, t.http_client.HTTPException) as exc:
+            if resp is not None:
+                _release(resp, False)  # the body broke off: this connection is done
+            if watch is not None and watch.fired:
+                self.err, self.retryable = watch.error(), False
+            else:
+                self.err = t.connection_error(exc, wait, self.url)
+            self.err.__cause__ = exc
+        except BaseException:  # chatlib's own errors, Ctrl-C, ...: never retried
+            if resp is not None:
+                _release(resp, False)  # does nothing if it was released already
+            raise
+        return None
+
+    def _success(self, resp: Any) -> tuple:
+        _check_encoding(resp)
+        info = ResponseInfo(resp.status, resp.headers, self.url, self.clock() - self.start, self.attempts)
+        self._log(None)
+        if self.stream:
+            core = _StreamCore(resp, self.decode, self.timeout, self.watch, self.client.max_event_size)
+            self.watch = None  # the stream owns it now
+            return core, info
+        data = _decode_json(self._body(resp), "the response body")
+        return (data if self.decode is None else self.decode(data)), info
+
+    def _body(self, resp: Any) -> bytes:
+        raw = _read_capped(resp, self.client.max_body_size)
+        watch = self.watch
+        if watch is not None and watch.fired:  # http.client may take a cut body for a whole one
+            raise watch.error()
+        _release(resp, True)
+        return raw
+
+    def retry_delay(self) -> float:
+        """Seconds to wait before the next attempt; raises the last error when there is none."""
+        policy = self.policy
+        delay = None
+        if self.retryable and self.attempts < policy.max_retries:
+            delay = policy.delay(self.attempts, self.rheaders)
+            if delay is not None and self.end is not None and self.clock() + delay >= self.end:
+                delay = None  # waiting would pass the deadline: the last error is the answer
+        self._log("retry in %.3fs" % delay if delay is not None else "no retry")
+        err = self.err
+        if delay is None:
+            assert err is not None
+            raise err
+        self.attempts += 1
+        return delay
+
+    def finish(self) -> None:
+        if self.watch is not None:
+            self.watch.cancel()
+
+    def _log(self, decision: str | None) -> None:
+        log = self.client._get_transport().log
+        if not log.isEnabledFor(10):
+            return
+        headers = self.rheaders
         rid = headers.get("x-request-id") if headers is not None else None
-        log.debug("%s %s -> %s request_id=%s %.3fs attempt=%d%s%s%s", method, url.split("?")[0],
-                  status if status is not None else type(err).__name__, rid, elapsed, attempt + 1,
-                  " " + decision if decision else "", " error=%s" % err if err is not None and status is None else "",
-                  " body=%s" % data.decode("utf-8", "replace") if self.log_bodies and data else "")
+        err = self.err if decision is not None and self.status is None else None
+        data = self.data
+        log.debug("%s %s -> %s request_id=%s %.3fs attempt=%d%s%s%s", self.method, self.url.split("?")[0],
+                  self.status if self.status is not None else type(self.err).__name__, rid,
+                  self.clock() - self.t0, self.attempts + 1, " " + decision if decision else "",
+                  " error=%s" % err if err is not None else "",
+                  " body=%s" % data.decode("utf-8", "replace") if self.client.log_bodies and data else "")
 
 
 def _secret_values(headers: dict) -> list:
@@ -2573,6 +2677,150 @@ class APIResponse:
             self.status_code, self.request_id, type(self.data).__name__)
 
 
+_READ_BLOCK = 65536  # bytes asked of the socket per read: what has arrived, up to this
+
+
+class _StreamCore:
+    """One streamed response, read a block at a time: the state the sync and the async stream
+    share.  read_batch() reads what has arrived (up to _READ_BLOCK bytes), parses its events and
+    returns the chunks they carry, together with the error that ended them if one did; the async
+    stream calls it in a worker thread, so that no read, parse or decode runs on the event loop.
+
+    The connection is owned by the core until `closed`: given back to the pool after [DONE] or a
+    clean end of the body, closed after an error or abort().  abort() may come from another
+    thread while a read is under way; it then only shuts the socket down, and the reader closes
+    the connection when its read returns."""
+
+    def __init__(self, resp: Any, decode: Callable[[dict], Any] | None, timeout: float,
+                 watch: _Watch | None, max_event_size: int | None) -> None:
+        self.resp = resp
+        self.decode = decode
+        self.timeout = timeout
+        self.watch = watch
+        self.parser = _SSEParser(max_event_size)
+        self.acc = _Accumulator()
+        self.events = 0         # data events seen, [DONE] included
+        self.ended = False      # [DONE] came, or the body ended cleanly
+        self.closed = False     # the connection is given back or closed
+        self.reading = False
+        self.lock = threading.Lock()
+
+    def read_batch(self) -> tuple:
+        """(chunks, error): the chunks of the events in the next block, and the exception that
+        ends the stream after them (None while it goes on)."""
+        with self.lock:
+            if self.closed:
+                return [], None
+            self.reading = True
+        items: list = []
+        error = None
+        try:
+            self._read_events(items)
+        except OpenAIError as exc:
+            error = exc
+        except Exception as exc:  # a decoder or the parser failing on odd input: still chatlib's error
+            error = StreamError("the stream could not be read: %s: %s" % (type(exc).__name__, exc))
+        with self.lock:
+            self.reading = False
+            if error is not None or (self.closed and not self.ended):
+                self.closed = True
+                _release(self.resp, False)
+                if self.watch is not None and self.watch.fired and not isinstance(error, APITimeoutError):
+                    error = self.watch.error()
+        return items, error
+
+    def _read_events(self, items: list) -> None:
+        block = self._read()
+        if not block:
+            self._body_ended()
+            return
+        loads = json.loads
+        decode = self.decode
+        add = self.acc.add
+        for kind, data, _, _ in self.parser.feed(block):
+            if not data:
+                continue  # keep-alive, or an event with an empty data line
+            if kind != "message":
+                if kind == "error":
+                    raise _stream_error(data)
+                continue  # a named event (ping, ...) that is not a chunk
+            self.events += 1
+            if data == "[DONE]":
+                self._done()
+                return
+            try:
+                obj = loads(data)
+            except _JSON_ERRORS as exc:
+                raise JSONDeserializeError("a stream event is not valid JSON (%s): %r"
+                                           % (exc, data[:200]), data) from None
+            if type(obj) is dict:
+                if obj.get("error"):
+                    raise _stream_error(data, obj)
+                add(obj)
+            items.append(obj if decode is None else decode(obj))
+
+    def _read(self) -> bytes:
+        """The next block of the body; b"" at its end.  Failures become chatlib errors."""
+        watch = self.watch
+        try:
+            return self.resp.read1(_READ_BLOCK)
+        except OSError as exc:
+            if watch is not None and watch.fired:
+                raise watch.error() from None
+            if _is_timeout(exc):
+                raise APITimeoutError("the stream sent nothing for %ss (timeout)" % self.timeout) from None
+            raise StreamError("the connection broke mid-stream: %s" % (exc.strerror or exc)) from None
+        except Exception as exc:  # http.client.IncompleteRead and its kin: a cut chunked body
+            if type(exc).__module__ != "http.client" and not isinstance(exc, ValueError):
+                raise
+            if watch is not None and watch.fired:
+                raise watch.error() from None
+            raise StreamError("the connection broke mid-stream: %s: %s" % (type(exc).__name__, exc)) from None
+
+    def _body_ended(self) -> None:
+        watch = self.watch
+        if watch is not None and watch.fired:
+            raise watch.error()
+        if getattr(self.resp, "length", None):
+            raise StreamError("the connection closed mid-stream with %d bytes of the body missing"
+                              % self.resp.length)
+        if self.events == 0:
+            raise StreamError("the stream ended without a single event (no data and no [DONE])")
+        self._finish(lambda: _release(self.resp, True))
+
+    def _done(self) -> None:
+        self._finish(lambda: _finish_stream(self.resp))
+
+    def _finish(self, release: Callable[[], None]) -> None:
+        with self.lock:
+            self.ended = True
+            if self.closed:
+                return
+            self.closed = True
+        release()
+        if self.watch is not None:
+            self.watch.cancel()
+
+    def abort(self) -> None:
+        """Stops the stream and closes its connection, from any thread (see the class doc)."""
+        with self.lock:
+            if self.closed:
+                return
+            self.closed = True
+            reading = self.reading
+        if self.watch is not None:
+            if reading:
+                self.watch.fire()  # the reader's read fails at once; it closes the connection
+            self.watch.cancel()
+        if not reading:
+            _release(self.resp, False)
+
+    def final(self) -> dict:
+        if not self.ended:
+            raise StreamError("the stream was closed before its end; there is no complete answer")
+        return self.acc.result()
+
+
 class ChatCompletionResponseStream:
     """The chunks of a streamed completion, as they arrive: an iterator and a context manager.
 
@@ -2584,47 +2832,41 @@ class ChatCompletionResponseStream:
     the timeout or the deadline passed).
     """
 
-    def __init__(self, resp: Any, info: ResponseInfo, decode: Callable[[dict], Any] | None, timeout: float,
-                 watch: _Deadline | None, max_event_size: int | None) -> None:
+    def __init__(self, core: _StreamCore, info: ResponseInfo) -> None:
         self.response = info
-        self._resp = resp
-        self._watch = watch
-        # The generator shares only this list with the stream: were it to hold the
-        # stream itself, the two would form a cycle that only the garbage collector breaks,
-        # and a dropped stream would keep its connection open until then.
-        self._state = [False, False]  # [closed, reached its end]
-        self._acc = _Accumulator()
-        self._decode = decode
-        self._args = (resp, decode, timeout, watch, max_event_size, self._state, self._acc.add)
-        self._strong = None
-        self._weak = None
+        # The generator shares only the core with the stream: were it to hold the stream
+        # itself, the two would form a cycle that only the garbage collector breaks, and a
+        # dropped stream would keep its connection open until then.
+        self._core = core
+        self._strong: Any = None
+        self._weak: Any = None
 
     @property
     def closed(self) -> bool:
         """True once the stream has ended or was closed (the connection is given back or shut)."""
-        return self._state[0]
+        return self._core.closed
 
-    def __iter__(self):
+    def __iter__(self) -> Iterator[Any]:
         # A for loop gets a generator that only it holds, so that leaving the loop drops it and
         # its finally block closes the connection at once; next(stream) keeps one alive instead.
         gen = self._live()
         if gen is None:
-            if self._state[0]:
+            if self._core.closed:
                 return iter(())
-            gen = _stream_events(*self._args)
+            gen = _iterate(self._core)
             self._weak = weakref.ref(gen)
         return gen
 
-    def __next__(self):
+    def __next__(self) -> Any:
         gen = self._live()
         if gen is None:
-            if self._state[0]:
+            if self._core.closed:
                 raise StopIteration
-            gen = _stream_events(*self._args)
+            gen = _iterate(self._core)
         self._strong = gen
         return next(gen)
 
-    def _live(self):
+    def _live(self) -> Any:
         if self._strong is not None:
             return self._strong
         return self._weak() if self._weak is not None else None
@@ -2636,28 +2878,26 @@ class ChatCompletionResponseStream:
         Reads whatever is left of the stream first, so it works after, during or instead of a
         loop over the chunks; the chunks are merged as they pass, never stored (see accumulate).
         A stream closed before its end raises StreamError rather than give half an answer."""
-        if not self._state[0]:
+        if not self._core.closed:
             for _ in self:
                 pass
-        if not self._state[1]:
-            raise StreamError("the stream was closed before its end; there is no complete answer")
-        result = self._acc.result()
-        return result if self._decode is None else _codec(CreateChatCompletionResponse).decode(result)
+        return _final(self._core)
 
     get_final_completion = final
 
     def __enter__(self) -> ChatCompletionResponseStream:
         return self
 
-    def __exit__(self, *exc) -> None:
+    def __exit__(self, *exc: Any) -> None:
         self.close()
 
     def __del__(self) -> None:
         # A generator still alive (a for loop over a stream nobody else holds) closes the
         # connection itself when it ends or is dropped; only a stream never iterated needs this.
-        if hasattr(self, "_state") and not self._state[0] and self._live() is None:
+        core = getattr(self, "_core", None)
+        if core is not None and not core.closed and self._live() is None:
             try:
-                self.close()
+                core.abort()
             except Exception:  # at interpreter exit the modules it needs may be gone already
                 pass
 
@@ -2667,75 +2907,24 @@ class ChatCompletionResponseStream:
         self._strong = None
         if gen is not None:
             gen.close()
-        if not self._state[0]:
-            self._state[0] = True
-            _release(self._resp, False)
-        if self._watch is not None:
-            self._watch.cancel()
+        self._core.abort()
 
 
-def _read_chunks(resp, timeout: float, watch):
-    """The body of a streamed response in pieces as they arrive; chatlib errors when it breaks."""
-    read1 = resp.read1
-    while True:
-        try:
-            chunk = read1(65536)
-        except OSError as exc:
-            if watch is not None and watch.fired:
-                raise watch.error() from None
-            if _is_timeout(exc):
-                raise APITimeoutError("the stream sent nothing for %ss (timeout)" % timeout) from None
-            raise StreamError("the connection broke mid-stream: %s" % (exc.strerror or exc)) from None
-        except Exception as exc:  # http.client.IncompleteRead and its kin: a cut chunked body
-            if type(exc).__module__ != "http.client":
-                raise
-            if watch is not None and watch.fired:
-                raise watch.error() from None
-            raise StreamError("the connection broke mid-stream: %s: %s" % (type(exc).__name__, exc)) from None
-        if not chunk:
-            if watch is not None and watch.fired:
-                raise watch.error()
-            if getattr(resp, "length", None):
-                raise StreamError("the connection closed mid-stream with %d bytes of the body missing"
-                                  % resp.length)
-            return
-        yield chunk
-
-
-def _stream_events(resp, decode, timeout: float, watch, max_event_size, state, accumulate):
-    """The chunks of a chat stream: parsed JSON, or `decode` of it; see ChatCompletionResponseStream."""
-    loads = json.loads
-    ok = False
+def _iterate(core: _StreamCore) -> Iterator[Any]:
+    """The chunks of a sync stream, batch after batch; leaving early closes the connection."""
     try:
-        for kind, data, _, _ in _sse_fields(_read_chunks(resp, timeout, watch), max_event_size):
-            if not data:
-                continue  # keep-alive, or an event with an empty data line
-            if kind != "message":
-                if kind == "error":
-                    raise _stream_error(data)
-                continue  # a named event (ping, ...) that is not a chunk
-            if data == "[DONE]":
-                _finish_stream(resp)
-                ok = state[1] = True
-                return
-            try:
-                obj = loads(data)
-            except _JSON_ERRORS as exc:
-                raise JSONDeserializeError("a stream event is not valid JSON (%s): %r"
-                                           % (exc, data[:200]), data) from None
-            if type(obj) is dict:
-                if obj.get("error"):
-                    raise _stream_error(data, obj)
-                accumulate(obj)
-            yield obj if decode is None else decode(obj)
-        ok = state[1] = True
-        _release(resp, True)
+        while not core.closed:
+            items, error = core.read_batch()
+            yield from items
+            if error is not None:
+                raise error
     finally:
-        state[0] = True
-        if watch is not None:
-            watch.cancel()
-        if not ok:
-            _release(resp, False)
+        core.abort()  # does nothing after a clean end
+
+
+def _final(core: _StreamCore) -> Any:
+    result = core.final()
+    return result if core.decode is None else _codec(CreateChatCompletionResponse).decode(result)
 
 
 def _stream_error(data: str, obj=None) -> StreamError:
@@ -2776,15 +2965,12 @@ class Chat:
         return Chat(self.client, _raw=True)
 
     def _call(self, method, path, body=None, params=(), decode=None, **opts):
-        data, info = self.client._send(method, path, body, params=params, **opts)
-        if decode is not None:
-            data = decode(data)
+        data, info = self.client._send(method, path, body, params=params, decode=decode, **opts)
         return APIResponse(data, info) if self._raw else data
 
     def _stream(self, body, decode, opts) -> ChatCompletionResponseStream:
-        c = self.client
-        resp, info, timeout, watch = c._send("POST", "/chat/completions", body, stream=True, **opts)
-        return ChatCompletionResponseStream(resp, info, decode, timeout, watch, c.max_event_size)
+        core, info = self.client._send("POST", "/chat/completions", body, stream=True, decode=decode, **opts)
+        return ChatCompletionResponseStream(core, info)
 
     # -- bring your own types: dicts in, dicts out
 
