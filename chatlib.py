@@ -42,10 +42,11 @@ __all__ = [
     # server-sent events
     "ServerSentEvent", "iter_sse",
     # the Chat API
-    "Chat", "ChatCompletionResponseStream", "APIResponse", "ResponseInfo", "ListChatCompletionsQuery",
+    "Chat", "ChatCompletionResponseStream", "APIResponse", "AsyncClient", "AsyncChat",
+    "AsyncChatCompletionResponseStream", "ResponseInfo", "ListChatCompletionsQuery",
     "GetChatCompletionMessagesQuery",
     # helpers for chat applications
-    "accumulate", "function_tool", "parse_arguments", "run_tool_calls", "response_format", "parse_completion",
+    "accumulate", "function_tool", "parse_arguments", "run_tool_calls", "arun_tool_calls", "response_format", "parse_completion",
     # command line
     "main",
     # types: the spec's schemas
@@ -483,7 +484,8 @@ def _load_http():
         def __init__(self, pool, context) -> None:
             super().__init__()
             self.pool = pool
-            self.context = context
+            self.context = context  # None until the first https request: loading the CA
+            self.lock = threading.Lock()  # bundle takes milliseconds that plain http never needs
 
         http_request = urllib.request.AbstractHTTPHandler.do_request_
         https_request = urllib.request.AbstractHTTPHandler.do_request_
@@ -492,6 +494,10 @@ def _load_http():
             return self.open_pooled(req, HTTPConnection, {})
 
         def https_open(self, req):
+            if self.context is None:
+                with self.lock:
+                    if self.context is None:
+                        self.context = ssl.create_default_context()  # reads SSL_CERT_FILE / SSL_CERT_DIR too
             return self.open_pooled(req, HTTPSConnection, {"context": self.context})
 
         def open_pooled(self, req, cls, kwargs):
@@ -525,7 +531,7 @@ def _load_http():
                 except (http.client.RemoteDisconnected, BrokenPipeError, ConnectionResetError,
                         ConnectionAbortedError) as exc:
                     conn.close()
-                    if reused:
+                    if reused and not (req.watch is not None and req.watch.fired):
                         continue  # the server closed the idle connection: a fresh one, not a retry
                     raise urllib.error.URLError(exc) from None
                 except BaseException:
@@ -659,7 +665,8 @@ class _Watch:
         self.fired = False
         self.sock: Any = None
         self.lock = threading.Lock()
-        self.timer: Any = None  # threading.Timer or asyncio.TimerHandle; both have cancel()
+        self.timer: Any = None  # threading.Timer or _LoopTimer; both have cancel()
+        self.why: str | None = None
 
     @classmethod
     def with_thread_timer(cls, seconds: float) -> _Watch:
@@ -676,9 +683,12 @@ class _Watch:
         if fired:
             _shutdown(sock)
 
-    def fire(self) -> None:
+    def fire(self, why: str | None = None) -> None:
+        """Shuts the socket down; `why` is the error's message when it is not the deadline."""
         with self.lock:
-            self.fired = True
+            if not self.fired:
+                self.fired = True
+                self.why = why
             sock = self.sock
         if sock is not None:
             _shutdown(sock)
@@ -687,9 +697,11 @@ class _Watch:
         if self.timer is not None:
             self.timer.cancel()
 
-    def error(self) -> APITimeoutError:
+    def error(self) -> APIConnectionError:
+        if self.why is not None:
+            return APIConnectionError(self.why)
         if self.limit is None:
-            return APITimeoutError("the call was cancelled")
+            return APIConnectionError("the call was cancelled")
         return APITimeoutError("the deadline of %ss for this call passed" % self.limit)
 
 
@@ -716,8 +728,6 @@ class _Transport:
         self.Request = http.Request
         self.http_client = http.http_client
         self.pool = http.Pool(pool_size)
-        if ssl_context is None:
-            ssl_context = http.ssl.create_default_context()  # also reads SSL_CERT_FILE / SSL_CERT_DIR
         if proxy is None:
             proxies = http.urllib.request.getproxies()
         elif proxy is False or proxy == "":
@@ -2944,8 +2954,10 @@ def _stream_error(data: str, obj=None) -> StreamError:
     return StreamError("the server sent an error event: %s" % data[:300], body=data)
 
 
-class Chat:
-    """The Chat Completions endpoints of one Client, after async-openai's ``Chat``.
+class _ChatMethods:
+    """The Chat Completions endpoints, after async-openai's ``Chat``: every method's checks and
+    request building, written once.  Chat runs them; AsyncChat awaits them.  Each method ends in
+    self._call, self._stream or self._walk, which the two define, each in its own way of waiting.
 
     ``*_byot`` methods take and return plain dicts, exactly as sent and received.  Every method
     takes keyword-only `extra_headers` (a None value removes a header), `extra_query`, `timeout`
@@ -2953,24 +2965,7 @@ class Chat:
     with the status, headers and request id beside the data.
     """
 
-    def __init__(self, client: Client, _raw: bool = False) -> None:
-        if not isinstance(client, Client):
-            raise InvalidArgumentError("Chat needs a chatlib.Client, not %s" % type(client).__name__)
-        self.client = client
-        self._raw = _raw
-
-    @property
-    def with_response(self) -> Chat:
-        """The same methods, returning APIResponse(data, info) instead of the data alone."""
-        return Chat(self.client, _raw=True)
-
-    def _call(self, method, path, body=None, params=(), decode=None, **opts):
-        data, info = self.client._send(method, path, body, params=params, decode=decode, **opts)
-        return APIResponse(data, info) if self._raw else data
-
-    def _stream(self, body, decode, opts) -> ChatCompletionResponseStream:
-        core, info = self.client._send("POST", "/chat/completions", body, stream=True, decode=decode, **opts)
-        return ChatCompletionResponseStream(core, info)
+    _raw = False
 
     # -- bring your own types: dicts in, dicts out
 
@@ -3127,24 +3122,475 @@ class Chat:
         _list_params(query, _MESSAGES_QUERY if args else _LIST_QUERY, "query")  # checked before the first page
         if args:
             _id_path(args[0])
-        return _walk_pages(fetch, args, query, decode, options)
+        return self._walk(fetch, args, query, decode, options)
 
 
-def _walk_pages(fetch, args, query, decode, options):
-    while True:
-        page = fetch(*args, query, **options)
-        data = page.get("data") if isinstance(page, dict) else None
-        if not isinstance(data, list):
-            raise JSONDeserializeError("a page has no list under \"data\"", page)
-        for item in data:
-            yield item if decode is None else decode(item)
-        if not data or not page.get("has_more"):
+class Chat(_ChatMethods):
+    __doc__ = _ChatMethods.__doc__
+
+    def __init__(self, client: Client, _raw: bool = False) -> None:
+        if not isinstance(client, Client):
+            raise InvalidArgumentError("Chat needs a chatlib.Client, not %s" % type(client).__name__)
+        self.client = client
+        self._raw = _raw
+
+    @property
+    def with_response(self) -> Chat:
+        """The same methods, returning APIResponse(data, info) instead of the data alone."""
+        return Chat(self.client, _raw=True)
+
+    def _call(self, method, path, body=None, params=(), decode=None, **opts):
+        data, info = self.client._send(method, path, body, params=params, decode=decode, **opts)
+        return APIResponse(data, info) if self._raw else data
+
+    def _stream(self, body, decode, opts) -> ChatCompletionResponseStream:
+        core, info = self.client._send("POST", "/chat/completions", body, stream=True, decode=decode, **opts)
+        return ChatCompletionResponseStream(core, info)
+
+    @staticmethod
+    def _walk(fetch, args, query, decode, options):
+        while query is not None:
+            items, query = _page_items(fetch(*args, query, **options), query, decode)
+            yield from items
+
+
+def _page_items(page, query: dict, decode) -> tuple:
+    """The items of one page and the query of the next (None after the last)."""
+    data = page.get("data") if isinstance(page, dict) else None
+    if not isinstance(data, list):
+        raise JSONDeserializeError("a page has no list under \"data\"", page)
+    items = data if decode is None else [decode(item) for item in data]
+    if not data or not page.get("has_more"):
+        return items, None
+    last = data[-1].get("id") if isinstance(data[-1], dict) else None
+    last = last or page.get("last_id")
+    if not isinstance(last, str) or not last or last == query.get("after"):
+        raise APIError("the server says there are more pages but gives no new cursor (last id %r)" % (last,))
+    return items, dict(query, after=last)
+
+
+# ---------------------------------------------------------------- the Chat API, async
+#
+# AsyncClient runs the sync client's transport in worker threads: every socket operation, every
+# parse of a body and the retry loop's attempts happen there, while the event loop only hands
+# work over and waits (retry waits are asyncio.sleep).  Cancelling the awaiting task fires the
+# call's _Watch, which shuts the socket down, so the worker returns at once and the connection
+# is closed rather than pooled.  A stream reads one block per hand-over, with one read ahead at
+# most: a slow consumer holds two blocks' worth of chunks, never more.
+
+_WORKER_IDLE = 30.0  # seconds an idle worker thread waits for work before it ends
+
+
+class _Workers:
+    """The threads that run an AsyncClient's blocking work: started on demand, at most `limit`,
+    ended after _WORKER_IDLE seconds without work or by close().
+
+    The event loop never starts a thread itself: Thread.start() waits until the new thread runs,
+    which under load costs milliseconds of the loop's time per thread.  A spawner thread starts
+    them instead; submit() only puts the job and, when no worker is free, the thread to start."""
+
+    def __init__(self, limit: int) -> None:
+        import queue
+        self.limit = limit
+        self.queue_class = queue.SimpleQueue
+        self.empty = queue.Empty
+        self.jobs: Any = queue.SimpleQueue()
+        self.to_start: Any = queue.SimpleQueue()
+        self.lock = threading.Lock()
+        self.threads: set = set()
+        self.idle = 0  # threads waiting for work that no job has been promised to
+        self.spawner: Any = None
+
+    def submit(self, job: Callable[[], None]) -> None:
+        with self.lock:
+            if self.idle > 0:
+                self.idle -= 1
+            elif len(self.threads) < self.limit:
+                t = threading.Thread(target=self._work, args=(self.jobs,), name="chatlib-async", daemon=True)
+                self.threads.add(t)
+                self.to_start.put(t)
+                if self.spawner is None:
+                    self.spawner = threading.Thread(target=self._spawn, args=(self.to_start,),
+                                                    name="chatlib-spawner", daemon=True)
+                    self.spawner.start()  # once per burst of new threads, not once per thread
+            self.jobs.put(job)
+
+    def _spawn(self, to_start: Any) -> None:
+        while True:
+            try:
+                t = to_start.get(timeout=_WORKER_IDLE)
+            except self.empty:
+                with self.lock:
+                    if not to_start.empty():
+                        continue
+                    if self.spawner is threading.current_thread():
+                        self.spawner = None
+                return
+            if t is None:
+                return
+            t.start()
+
+    def _work(self, jobs: Any) -> None:
+        while True:
+            try:
+                job = jobs.get(timeout=_WORKER_IDLE)
+            except self.empty:
+                with self.lock:
+                    if self.idle == 0:
+                        continue  # a job has been promised to this thread: it is on its way
+                    self.idle -= 1
+                    self.threads.discard(threading.current_thread())
+                return
+            if job is None:
+                return
+            job()
+            with self.lock:
+                if jobs is self.jobs:
+                    self.idle += 1
+
+    def close(self) -> list:
+        """Tells every thread to end once its work is done; returns them, to be joined in order."""
+        with self.lock:
+            threads, self.threads = list(self.threads), set()
+            jobs, self.jobs = self.jobs, self.queue_class()
+            spawner, self.spawner = self.spawner, None
+            to_start, self.to_start = self.to_start, self.queue_class()
+            self.idle = 0
+        for _ in threads:
+            jobs.put(None)
+        if spawner is not None:
+            to_start.put(None)  # after the threads it has yet to start
+            threads.insert(0, spawner)
+        return threads
+
+
+class _LoopTimer:
+    """An event loop's timer that any thread may cancel (a _Watch's deadline, for AsyncClient)."""
+
+    def __init__(self, loop: Any, seconds: float, callback: Callable[[], None]) -> None:
+        self.loop = loop
+        self.handle = loop.call_later(seconds, callback)
+
+    def cancel(self) -> None:
+        try:
+            self.loop.call_soon_threadsafe(self.handle.cancel)
+        except RuntimeError:  # the loop is closed: its timers are gone with it
+            pass
+
+
+def _settle(fut: Any, ok: bool, result: Any, discard: Callable[[Any], None] | None) -> None:
+    """Hands a worker's outcome to the future the event loop awaits, unless that was cancelled;
+    then a result that holds a connection is closed."""
+    if fut.cancelled():
+        if ok and discard is not None:
+            discard(result)
+    elif ok:
+        fut.set_result(result)
+    else:
+        fut.set_exception(result)
+
+
+def _discard_attempt(result: Any) -> None:
+    if result is not None and isinstance(result[0], _StreamCore):
+        result[0].abort()
+
+
+class AsyncClient:
+    """The async twin of Client: the same configuration, transport, retries and errors, with
+    every call a coroutine that never blocks the event loop.
+
+    Takes Client's arguments, and `max_concurrency`: the most calls under way at once (a stream
+    counts until it ends or is closed); more wait their turn.  A client belongs to the event loop
+    it is first used on.  ``async with AsyncClient() as c:`` or ``await c.aclose()`` closes its
+    connections and ends its threads; the client stays usable afterwards.
+    """
+
+    def __init__(self, config: OpenAIConfig | AzureConfig | Any = None, *, max_concurrency: int = 64,
+                 **options: Any) -> None:
+        if isinstance(max_concurrency, bool) or not isinstance(max_concurrency, int) or max_concurrency < 1:
+            raise InvalidArgumentError("max_concurrency must be a whole number >= 1, not %r" % (max_concurrency,))
+        self.client = Client(config, **options)  # the sync client whose transport the workers use
+        self.config = self.client.config
+        self.max_concurrency = max_concurrency
+        self._workers = _Workers(max_concurrency)
+        self._loop: Any = None
+        self._slots: Any = None
+        self._watches: set = set()  # of the calls and streams under way, for aclose()
+
+    def chat(self) -> AsyncChat:
+        """The Chat Completions API of this client, with coroutine methods."""
+        return AsyncChat(self)
+
+    async def aclose(self) -> None:
+        """Stops the calls and streams under way, closes the idle connections and waits for the
+        worker threads to end (without blocking the event loop)."""
+        import asyncio
+        for watch in list(self._watches):
+            watch.fire("the AsyncClient was closed")
+        threads = self._workers.close()
+        if threads:
+            loop = asyncio.get_running_loop()
+            done = loop.create_future()
+
+            def join() -> None:
+                for t in threads:
+                    t.join()
+                loop.call_soon_threadsafe(lambda: done.done() or done.set_result(None))
+            joiner = threading.Thread(target=join, name="chatlib-join", daemon=True)
+            joiner.start()
+            await done
+            joiner.join()  # it has nothing left to do but return
+        self.client.close()
+
+    async def __aenter__(self) -> AsyncClient:
+        return self
+
+    async def __aexit__(self, *exc: Any) -> None:
+        await self.aclose()
+
+    def __del__(self) -> None:
+        workers = getattr(self, "_workers", None)
+        if workers is not None:
+            try:
+                workers.close()
+            except Exception:  # at interpreter exit the modules it needs may be gone already
+                pass
+
+    def __repr__(self) -> str:
+        return "Async" + repr(self.client)
+
+    def _bind(self) -> Any:
+        import asyncio
+        loop = asyncio.get_running_loop()
+        if self._loop is None:
+            self._loop = loop
+            self._slots = asyncio.Semaphore(self.max_concurrency)
+        elif self._loop is not loop:
+            if self._loop.is_closed():  # asyncio.run() once more: its loop is new, the old one gone
+                self._loop = loop
+                self._slots = asyncio.Semaphore(self.max_concurrency)
+            else:
+                raise InvalidArgumentError("this AsyncClient belongs to another event loop; make one "
+                                           "AsyncClient per event loop")
+        return loop
+
+    def _run(self, fn: Callable[[], Any], discard: Callable[[Any], None] | None = None) -> Any:
+        """A future of fn() run in a worker thread."""
+        loop = self._loop
+        fut = loop.create_future()
+
+        def job() -> None:
+            try:
+                result, ok = fn(), True
+            except BaseException as exc:  # handed to the awaiting task, whatever it is
+                result, ok = exc, False
+            try:
+                loop.call_soon_threadsafe(_settle, fut, ok, result, discard)
+            except RuntimeError:  # the loop is closed: nobody awaits this any more
+                if ok and discard is not None:
+                    discard(result)
+        self._workers.submit(job)
+        return fut
+
+    async def _sleep(self, delay: float) -> None:
+        import asyncio
+        sleep = self.client.retry.sleep
+        if sleep is time.sleep:
+            await asyncio.sleep(delay)
             return
-        last = data[-1].get("id") if isinstance(data[-1], dict) else None
-        last = last or page.get("last_id")
-        if not isinstance(last, str) or not last or last == query.get("after"):
-            raise APIError("the server says there are more pages but gives no new cursor (last id %r)" % (last,))
-        query = dict(query, after=last)
+        waited = sleep(delay)  # a test's clock, or a coroutine function of the user's
+        if hasattr(waited, "__await__"):
+            await waited
+
+    async def _send(self, method: str, path: str, body: Any = None, *, stream: bool = False,
+                    params: Any = (), decode: Callable[[Any], Any] | None = None, **opts: Any) -> tuple:
+        """As Client._send, awaited; a stream keeps its concurrency slot until it ends."""
+        loop = self._bind()
+        call = _Call(self.client, method, path, body, stream, params, decode, **opts)
+        watch = call.watch = _Watch(call.deadline)
+        if call.deadline is not None:
+            watch.timer = _LoopTimer(loop, call.deadline, watch.fire)
+        self._watches.add(watch)
+        await self._slots.acquire()
+        keep = False
+        try:
+            while True:
+                result = await self._run(call.attempt, _discard_attempt)
+                if result is not None:
+                    keep = stream
+                    return result
+                await self._sleep(call.retry_delay())
+        except BaseException as exc:
+            if not isinstance(exc, Exception):  # cancelled: shut the worker's socket, so it returns at once
+                watch.fire("the call was cancelled")
+            raise
+        finally:
+            if not keep:
+                self._watches.discard(watch)
+                self._slots.release()
+            call.finish()
+
+    def _stream_ended(self, watch: _Watch | None) -> None:
+        self._watches.discard(watch)
+        self._slots.release()
+
+
+def _coroutine(name: str) -> Any:
+    """AsyncChat's `name`: the shared method of _ChatMethods, awaited, so that its checks too
+    run when the coroutine does."""
+    shared = getattr(_ChatMethods, name)
+
+    async def method(self: AsyncChat, *args: Any, **kwargs: Any) -> Any:
+        return await shared(self, *args, **kwargs)
+    method.__name__ = name
+    method.__qualname__ = "AsyncChat." + name
+    method.__doc__ = shared.__doc__
+    method.__wrapped__ = shared  # type: ignore[attr-defined]  # inspect.signature shows the real one
+    return method
+
+
+class AsyncChat(_ChatMethods):
+    """The Chat Completions endpoints of an AsyncClient: Chat's methods, names and arguments,
+    as coroutines.  ``await chat.create_stream(...)`` returns an AsyncChatCompletionResponseStream
+    once the response has begun; ``list_all`` and ``messages_all`` are async iterators."""
+
+    def __init__(self, client: AsyncClient, _raw: bool = False) -> None:
+        if not isinstance(client, AsyncClient):
+            raise InvalidArgumentError("AsyncChat needs a chatlib.AsyncClient, not %s" % type(client).__name__)
+        self.client = client
+        self._raw = _raw
+
+    @property
+    def with_response(self) -> AsyncChat:
+        """The same methods, returning APIResponse(data, info) instead of the data alone."""
+        return AsyncChat(self.client, _raw=True)
+
+    async def _call(self, method, path, body=None, params=(), decode=None, **opts):
+        data, info = await self.client._send(method, path, body, params=params, decode=decode, **opts)
+        return APIResponse(data, info) if self._raw else data
+
+    async def _stream(self, body, decode, opts) -> AsyncChatCompletionResponseStream:
+        core, info = await self.client._send("POST", "/chat/completions", body, stream=True, decode=decode,
+                                             **opts)
+        return AsyncChatCompletionResponseStream(core, info, self.client)
+
+    @staticmethod
+    async def _walk(fetch, args, query, decode, options):
+        while query is not None:
+            items, query = _page_items(await fetch(*args, query, **options), query, decode)
+            for item in items:
+                yield item
+
+    create = _coroutine("create")
+    create_byot = _coroutine("create_byot")
+    create_stream = _coroutine("create_stream")
+    create_stream_byot = _coroutine("create_stream_byot")
+    list = _coroutine("list")
+    list_byot = _coroutine("list_byot")
+    retrieve = _coroutine("retrieve")
+    retrieve_byot = _coroutine("retrieve_byot")
+    update = _coroutine("update")
+    update_byot = _coroutine("update_byot")
+    delete = _coroutine("delete")
+    delete_byot = _coroutine("delete_byot")
+    messages = _coroutine("messages")
+    messages_byot = _coroutine("messages_byot")
+
+
+class AsyncChatCompletionResponseStream:
+    """The chunks of a streamed completion for ``async for``; an async context manager.
+
+    Behaves as ChatCompletionResponseStream: `response` at once, ``await stream.final()``,
+    ``await stream.aclose()`` or the end of an ``async with`` block closes the connection, and so
+    does cancelling the task that iterates it or dropping the stream.  Chunks arrive in batches
+    of what the server has sent, one read ahead at most."""
+
+    def __init__(self, core: _StreamCore, info: ResponseInfo, owner: AsyncClient) -> None:
+        self.response = info
+        self._core = core
+        self._owner = owner
+        self._batch: list = []
+        self._pos = 0
+        self._error: BaseException | None = None
+        self._next: Any = None   # the read under way, a future
+        self._slot = True        # holds one of the owner's max_concurrency places until it ends
+
+    @property
+    def closed(self) -> bool:
+        """True once the stream has ended or was closed."""
+        return self._core.closed
+
+    def __aiter__(self) -> AsyncChatCompletionResponseStream:
+        return self
+
+    async def __anext__(self) -> Any:
+        while self._pos >= len(self._batch):
+            await self._refill()
+        item = self._batch[self._pos]
+        self._pos += 1
+        return item
+
+    async def _refill(self) -> None:
+        core = self._core
+        if self._error is not None:
+            error, self._error = self._error, None
+            self._end()
+            raise error
+        if core.closed and self._next is None:
+            self._end()
+            raise StopAsyncIteration
+        fut = self._next if self._next is not None else self._owner._run(core.read_batch)
+        self._next = None
+        try:
+            batch, error = await fut
+        except BaseException:  # cancelled, or the loop is going away
+            self._abort()
+            raise
+        self._batch, self._pos, self._error = batch, 0, error
+        if error is None and not core.closed:
+            self._next = self._owner._run(core.read_batch)  # read ahead while these are used
+
+    async def final(self) -> CreateChatCompletionResponse | dict:
+        """As ChatCompletionResponseStream.final(): the whole completion, reading what is left."""
+        async for _ in self:
+            pass
+        return await self._owner._run(functools.partial(_final, self._core))
+
+    get_final_completion = final
+
+    async def aclose(self) -> None:
+        """Stops reading and closes the connection (the server sees the client leave)."""
+        self._abort()
+
+    async def __aenter__(self) -> AsyncChatCompletionResponseStream:
+        return self
+
+    async def __aexit__(self, *exc: Any) -> None:
+        self._abort()
+
+    def _abort(self) -> None:
+        self._core.abort()
+        if self._next is not None:
+            self._next.cancel()
+            self._next = None
+        self._end()
+
+    def _end(self) -> None:
+        if self._slot:
+            self._slot = False
+            self._owner._stream_ended(self._core.watch)
+
+    def __del__(self) -> None:
+        if not getattr(self, "_slot", False):
+            return
+        try:
+            self._core.abort()  # safe from any thread
+            loop = self._owner._loop
+            if self._next is not None:
+                loop.call_soon_threadsafe(self._next.cancel)
+            loop.call_soon_threadsafe(self._owner._stream_ended, self._core.watch)
+        except Exception:  # the loop is closed, or the interpreter is exiting
+            pass
 
 
 def _with_extra_body(body: dict, extra_body) -> dict:
@@ -3692,31 +4138,60 @@ def run_tool_calls(message: ChatCompletionResponseMessage | dict,
                    ) -> List[ChatCompletionRequestToolMessage]:
     """Runs the function of each tool call of an assistant message and returns the ``tool``
     messages to send back, in order.  `functions` is a list of functions (found by name) or a
-    dict of name to function.  A result that is not a string is sent as JSON (a dataclass as its
-    fields).  A call of an unknown function raises InvalidArgumentError; what the functions
-    raise is not caught."""
+    mapping of name to function.  A result that is not a string is sent as JSON (a dataclass as
+    its fields).  Every call's arguments are checked before any function runs: a call of an
+    unknown function, or arguments that do not fit, raise InvalidArgumentError; what the
+    functions raise is not caught."""
+    return [_tool_message(call_id, func(**kwargs)) for call_id, func, kwargs in _tool_plan(message, functions)]
+
+
+async def arun_tool_calls(message: ChatCompletionResponseMessage | dict,
+                          functions: Iterable[Callable[..., Any]] | Mapping[str, Callable[..., Any]],
+                          ) -> List[ChatCompletionRequestToolMessage]:
+    """As run_tool_calls, for async code: a coroutine function is awaited, a plain one called."""
+    out = []
+    for call_id, func, kwargs in _tool_plan(message, functions):
+        result = func(**kwargs)
+        if hasattr(result, "__await__"):
+            result = await result
+        out.append(_tool_message(call_id, result))
+    return out
+
+
+def _tool_plan(message: Any, functions: Any) -> list:
+    """(call id, function, keyword arguments) for each tool call of a message, all checked."""
+    import collections.abc
     if isinstance(message, dict):
         message = ChatCompletionResponseMessage.from_dict(message)
-    table = functions if isinstance(functions, dict) else {f.__name__: f for f in functions}
-    out = []
+    if not isinstance(message, ChatCompletionResponseMessage):
+        raise InvalidArgumentError("run_tool_calls takes the assistant message (a ChatCompletionResponseMessage "
+                                   "or its dict), not %s" % type(message).__name__)
+    if isinstance(functions, collections.abc.Mapping):
+        table = dict(functions)
+    else:
+        table = {f.__name__: f for f in functions}
+    plan = []
     for call in message.tool_calls or ():
         function = call.get("function") if isinstance(call, dict) else getattr(call, "function", None)
         if function is None:
             raise InvalidArgumentError("tool call %r is not a function call" % (getattr(call, "id", call),))
-        fname = function["name"] if isinstance(function, dict) else function.name
+        fname = function.get("name") if isinstance(function, dict) else function.name
         fargs = function.get("arguments") if isinstance(function, dict) else function.arguments
         func = table.get(fname)
         if func is None:
             raise InvalidArgumentError("the model called %r, which is not among the functions given (%s)"
-                                       % (fname, ", ".join(sorted(table))))
-        result = func(**parse_arguments(func, fargs or ""))
-        if not isinstance(result, str):
-            if dataclasses.is_dataclass(result) and not isinstance(result, type):
-                result = dataclasses.asdict(result)
-            result = json.dumps(result, ensure_ascii=False, default=str)
+                                       % (fname, ", ".join(sorted(map(str, table)))))
         call_id = call.get("id") if isinstance(call, dict) else call.id
-        out.append(ChatCompletionRequestToolMessage(content=result, tool_call_id=call_id))
-    return out
+        plan.append((call_id, func, parse_arguments(func, fargs or "")))
+    return plan
+
+
+def _tool_message(call_id: Any, result: Any) -> ChatCompletionRequestToolMessage:
+    if not isinstance(result, str):
+        if dataclasses.is_dataclass(result) and not isinstance(result, type):
+            result = dataclasses.asdict(result)
+        result = json.dumps(result, ensure_ascii=False, default=str)
+    return ChatCompletionRequestToolMessage(content=result, tool_call_id=call_id)
 
 
 def response_format(cls: type, *, name: str | None = None, description: str | None = None) -> ResponseFormatJsonSchema:

@@ -2,6 +2,7 @@
 
 Run with:  python -m unittest -v test_chatlib
 """
+import asyncio
 import contextlib
 import dataclasses
 import email.utils
@@ -21,6 +22,7 @@ import sys
 import tempfile
 import threading
 import time
+import types
 import typing
 import unittest
 from typing import Dict, List, Literal, Optional
@@ -2474,6 +2476,332 @@ class PaginationTest(ServerTest):
         self.responses += [self.page(["a"], True), self.page(["a"], True)]
         with self.assertRaises(chatlib.APIError):
             list(self.chat().list_all())
+
+
+# ---------------------------------------------------------------- the async client
+
+def worker_threads():
+    return [t for t in threading.enumerate() if t.name.startswith("chatlib-")]
+
+
+class AsyncTest(ServerTest):
+    """AsyncClient against the same loopback servers; each test body is a coroutine."""
+
+    def aclient(self, key="sk-test-key-123456", **kw):
+        kw.setdefault("proxy", False)
+        kw.setdefault("retry", chatlib.RetryPolicy(sleep=self.clock.sleep, clock=self.clock.clock,
+                                                   random=lambda: 0.0))
+        c = chatlib.AsyncClient(chatlib.OpenAIConfig(api_key=key, api_base=self.server.base), **kw)
+        CLIENTS_MADE.append(1)
+        return c
+
+    def run_async(self, make, **kw):
+        """Runs make(async_client) on a new event loop, then closes the client."""
+        async def main():
+            async with self.aclient(**kw) as c:
+                return await make(c)
+        return asyncio.run(main())
+
+    def test_every_method_typed_and_byot(self):
+        async def body(c):
+            chat = c.chat()
+            self.responses.append(reply(200, COMPLETION, {"x-request-id": "req_1"}))
+            self.assertEqual(await chat.create_byot(REQ, extra_headers={"X-T": "1"}, extra_query={"q": "1"}),
+                             COMPLETION)
+            self.assertEqual((self.last.headers["x-t"], self.last.query), ("1", "q=1"))
+            self.responses.append(reply(200, COMPLETION))
+            req = chatlib.CreateChatCompletionRequest(
+                model="gpt-4o-mini", messages=[chatlib.ChatCompletionRequestUserMessage(content="Hi")])
+            r = await chat.create(req, extra_body={"top_k": 5})
+            self.assertEqual(r.choices[0].message.content, "Hello!")
+            self.assertEqual(self.last.json()["top_k"], 5)
+            self.responses.append(sse(*STREAM_CHUNKS))
+            s = await chat.create_stream(req)
+            self.assertEqual(s.response.request_id, "req_stream")
+            chunks = [c async for c in s]
+            self.assertTrue(all(isinstance(x, chatlib.CreateChatCompletionStreamResponse) for x in chunks))
+            self.assertEqual((await s.final()).choices[0].message.tool_calls[0].function.arguments, "{}")
+            self.assertTrue(s.closed)
+            self.responses.append(sse(chunk("Hel"), chunk("lo")))
+            async with await chat.create_stream_byot(SREQ) as s:
+                self.assertEqual([x["choices"][0]["delta"]["content"] async for x in s], ["Hel", "lo"])
+            self.assertEqual((await s.final())["choices"][0]["message"]["content"], "Hello")
+            page = {"object": "list", "data": [COMPLETION], "first_id": "chatcmpl-1", "last_id": "chatcmpl-1",
+                    "has_more": False}
+            self.responses += [reply(200, page), reply(200, page)]
+            self.assertEqual((await chat.list({"limit": 5})).data[0].id, "chatcmpl-1")
+            self.assertEqual((await chat.list_byot({"order": "desc"}))["data"][0]["id"], "chatcmpl-1")
+            self.assertEqual(self.last.query, "order=desc")
+            self.responses += [reply(200, COMPLETION)] * 4
+            self.assertEqual((await chat.retrieve("chatcmpl-1")).id, "chatcmpl-1")
+            self.assertEqual((await chat.retrieve_byot("chatcmpl-1"))["id"], "chatcmpl-1")
+            await chat.update("chatcmpl-1", chatlib.UpdateChatCompletionRequest(metadata={"k": "v"}))
+            self.assertEqual((self.last.method, self.last.json()), ("POST", {"metadata": {"k": "v"}}))
+            await chat.update_byot("chatcmpl-1", {"metadata": None})
+            deleted = {"object": "chat.completion.deleted", "id": "chatcmpl-1", "deleted": True}
+            self.responses += [reply(200, deleted), reply(200, deleted)]
+            self.assertTrue((await chat.delete("chatcmpl-1")).deleted)
+            self.assertTrue((await chat.delete_byot("chatcmpl-1"))["deleted"])
+            self.assertEqual(self.last.method, "DELETE")
+            msgs = {"object": "list", "data": [{"id": "m", "role": "user", "content": "Hi"}], "has_more": False}
+            self.responses += [reply(200, msgs), reply(200, msgs)]
+            self.assertEqual((await chat.messages("chatcmpl-1", {"limit": 1})).data[0].id, "m")
+            self.assertEqual(self.last.path, "/v1/chat/completions/chatcmpl-1/messages")
+            self.assertEqual((await chat.messages_byot("chatcmpl-1"))["data"][0]["id"], "m")
+            self.responses.append(reply(200, COMPLETION, {"x-request-id": "req_2"}))
+            r = await chat.with_response.retrieve("chatcmpl-1")
+            self.assertEqual((r.request_id, r.data.id), ("req_2", "chatcmpl-1"))
+            self.responses += [reply(200, dict(page, data=[dict(COMPLETION, id="a")], has_more=True)),
+                               reply(200, dict(page, data=[dict(COMPLETION, id="b")], has_more=False))]
+            self.assertEqual([x.id async for x in chat.list_all({"limit": 1})], ["a", "b"])
+            self.assertEqual(parse_qsl(self.last.query), [("limit", "1"), ("after", "a")])
+            self.responses += [reply(200, msgs)]
+            self.assertEqual([x["id"] async for x in chat.messages_all_byot("chatcmpl-1")], ["m"])
+            return True
+        self.assertTrue(self.run_async(body))
+
+    def test_bad_arguments_raise_when_awaited_before_sending(self):
+        async def body(c):
+            chat = c.chat()
+            pending = chat.create_byot(SREQ)  # nothing raised yet: a coroutine
+            with self.assertRaises(chatlib.InvalidArgumentError):
+                await pending
+            with self.assertRaises(chatlib.InvalidArgumentError):
+                await chat.retrieve("..")
+            with self.assertRaises(chatlib.InvalidArgumentError):
+                await chat.create("not a request")
+            with self.assertRaises(chatlib.InvalidArgumentError):
+                await chat.create_byot(REQ, timeout=-1)
+            return True
+        self.assertTrue(self.run_async(body))
+        self.assertEqual(self.server.requests, [])
+        with self.assertRaises(chatlib.InvalidArgumentError):
+            chatlib.AsyncClient(chatlib.OpenAIConfig(api_base="http://h"), max_concurrency=0)
+        with self.assertRaises(chatlib.InvalidArgumentError):
+            chatlib.AsyncChat(chatlib.Client(chatlib.OpenAIConfig(api_base="http://h")))
+
+    def test_errors_retries_and_deadlines_as_in_the_sync_client(self):
+        async def body(c):
+            chat = c.chat()
+            self.responses += [reply(503, "busy"), reply(502, "bad gateway"), reply(200, COMPLETION)]
+            self.assertEqual(await chat.create_byot(REQ), COMPLETION)
+            self.assertEqual(len(self.clock.sleeps), 2)
+            self.responses += [reply(429, {"error": {"message": "slow down", "type": "rate_limit"}})] * 3
+            with self.assertRaises(chatlib.RateLimitError) as cm:
+                await chat.create_byot(REQ)
+            self.assertEqual(cm.exception.status_code, 429)
+            self.responses.append(reply(200, "<html>"))
+            with self.assertRaises(chatlib.JSONDeserializeError):
+                await chat.create_byot(REQ)
+            self.responses += [sse('event: error\ndata: {"error": {"message": "overloaded"}}\n\n')]
+            s = await chat.create_stream_byot(SREQ)
+            with self.assertRaises(chatlib.StreamError):
+                async for _ in s:
+                    pass
+            self.responses += [reply(404, {"error": {"message": "no such model"}})]
+            with self.assertRaises(chatlib.NotFoundError):
+                await chat.create_stream_byot(SREQ)  # a status error comes from the await
+            gate = threading.Event()
+            self.addCleanup(gate.set)
+            self.responses.append(Raw(b"HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\n{", gate))
+            t0 = time.monotonic()
+            with self.assertRaises(chatlib.APITimeoutError) as cm:
+                await chat.create_byot(REQ, deadline=0.3)
+            self.assertIn("deadline", str(cm.exception))
+            self.assertLess(time.monotonic() - t0, WAIT / 2)
+            return True
+        self.assertTrue(self.run_async(body))
+
+    def test_token_provider_exceptions_pass_through(self):
+        class Boom(Exception):
+            pass
+
+        def provider():
+            raise Boom("no token")
+        cfg = chatlib.AzureConfig(api_base=self.server.base, deployment_id="d", api_version="v",
+                                  token_provider=provider)
+
+        async def main():
+            async with chatlib.AsyncClient(cfg, proxy=False) as c:
+                await c.chat().create_byot(REQ)
+        with self.assertRaises(Boom):
+            asyncio.run(main())
+        self.assertEqual(self.server.requests, [])
+
+    def _hold(self):
+        gate = threading.Event()
+        self.addCleanup(gate.set)
+        self.responses.append(Raw(gate, close=True))
+        return gate
+
+    def assert_closed_by_client(self):
+        StreamTest.assert_closed_by_client(self)
+
+    def test_cancelling_a_pending_call_stops_it(self):
+        self._hold()
+
+        async def body(c):
+            task = asyncio.ensure_future(c.chat().create_byot(REQ))
+            while not self.server.requests:  # the request reached the server
+                await asyncio.sleep(0.005)
+            t0 = time.monotonic()
+            task.cancel()
+            with self.assertRaises(asyncio.CancelledError):
+                await task
+            self.assertLess(time.monotonic() - t0, 0.1)
+            self.assert_closed_by_client()
+            return True
+        self.assertTrue(self.run_async(body))
+        self.assertEqual(len(self.server.requests), 1)  # cancelled is not retried
+        self.assertEqual(worker_threads(), [])
+
+    def test_wait_for_on_stalled_headers(self):
+        self._hold()
+
+        async def body(c):
+            with self.assertRaises(asyncio.TimeoutError):
+                await asyncio.wait_for(c.chat().create_stream_byot(SREQ), 0.2)
+            self.assert_closed_by_client()
+            return True
+        self.assertTrue(self.run_async(body))
+
+    def test_cancelling_a_stream_midway(self):
+        StreamTest._waiting_stream(self)
+        got_one = None
+
+        async def consume(chat):
+            async for _ in await chat.create_stream_byot(SREQ):
+                got_one.set()
+
+        async def body(c):
+            nonlocal got_one
+            got_one = asyncio.Event()
+            task = asyncio.ensure_future(consume(c.chat()))
+            await got_one.wait()
+            t0 = time.monotonic()
+            task.cancel()
+            with self.assertRaises(asyncio.CancelledError):
+                await task
+            self.assertLess(time.monotonic() - t0, 0.1)
+            self.assert_closed_by_client()
+            return True
+        self.assertTrue(self.run_async(body))
+        self.assertEqual(worker_threads(), [])
+
+    def test_dropped_and_closed_streams_close_the_connection(self):
+        async def body(c):
+            StreamTest._waiting_stream(self)
+            s = await c.chat().create_stream_byot(SREQ)
+            await s.__anext__()
+            await s.aclose()
+            self.assertTrue(s.closed)
+            self.assert_closed_by_client()
+            StreamTest._waiting_stream(self)
+            s = await c.chat().create_stream_byot(SREQ)
+            await s.__anext__()
+            del s
+            gc.collect()
+            self.assert_closed_by_client()
+            return True
+        self.assertTrue(self.run_async(body))
+
+    def test_two_hundred_streams_and_a_ticker(self):
+        response = sse(*[chunk("t%d" % i) for i in range(20)])
+        self.server.handler = lambda req: response  # built once: the server's threads share the GIL
+        worst = 0.0
+
+        async def one(chat):
+            s = await chat.create_stream_byot(SREQ)
+            return "".join([x["choices"][0]["delta"]["content"] async for x in s])
+
+        async def body(c):
+            nonlocal worst
+            stop = asyncio.Event()
+
+            async def ticker():
+                nonlocal worst
+                loop = asyncio.get_running_loop()
+                while not stop.is_set():
+                    t = loop.time()
+                    await asyncio.sleep(0.001)
+                    worst = max(worst, loop.time() - t - 0.001)
+            tick = asyncio.ensure_future(ticker())
+            chat = c.chat()
+            answers = await asyncio.gather(*(one(chat) for _ in range(200)))
+            stop.set()
+            await tick
+            return answers
+        answers = self.run_async(body, max_concurrency=16)
+        self.assertEqual(answers, ["".join("t%d" % i for i in range(20))] * 200)
+        self.assertLess(worst, 0.02)
+        self.assertEqual(worker_threads(), [])
+
+    def test_slow_consumer_holds_a_bounded_backlog(self):
+        line = b"data: " + json.dumps(chunk("x" * 200)).encode() + b"\n\n"
+        total = 20000  # about 6 MB, far more than two read blocks
+        self.responses.append(Raw(sse_head(chunked_encoding=False), line * total + b"data: [DONE]\n\n"))
+
+        async def body(c):
+            s = await c.chat().create_stream_byot(SREQ)
+            await s.__anext__()
+            # The consumer pauses here: the one read ahead completes, and nothing more is read.
+            if s._next is not None:
+                await asyncio.wait([s._next])
+            held = len(s._batch) - s._pos + (len(s._next.result()[0]) if s._next is not None else 0)
+            self.assertLessEqual(held * len(line), 2 * 65536 + len(line))
+            return 1 + sum([1 async for _ in s])
+        self.assertEqual(self.run_async(body), total)
+
+    def test_one_loop_per_client(self):
+        client = self.aclient()
+        loop = asyncio.new_event_loop()
+        try:
+            self.responses.append(reply(200, COMPLETION))
+            loop.run_until_complete(client.chat().create_byot(REQ))
+
+            async def elsewhere():
+                await client.chat().create_byot(REQ)
+            with self.assertRaises(chatlib.InvalidArgumentError) as cm:
+                asyncio.run(elsewhere())
+            self.assertIn("event loop", str(cm.exception))
+            loop.run_until_complete(client.aclose())
+        finally:
+            loop.close()
+        self.responses.append(reply(200, COMPLETION))
+
+        async def after():  # the first loop is closed: a new one may take the client over
+            r = await client.chat().create_byot(REQ)
+            await client.aclose()
+            return r
+        self.assertEqual(asyncio.run(after()), COMPLETION)
+
+    def test_aclose_leaves_no_thread_socket_or_descriptor(self):
+        before = open_fds()
+        self.server.handler = lambda req: reply(200, COMPLETION)
+
+        async def body(c):
+            await asyncio.gather(*(c.chat().create_byot(REQ) for _ in range(8)))
+            self.assertTrue(worker_threads())
+            return True
+        self.assertTrue(self.run_async(body))
+        self.assertEqual(worker_threads(), [])
+        self.server.wait_idle()
+        if before is not None:
+            self.assertLessEqual(open_fds(), before)
+
+    def test_arun_tool_calls_awaits_coroutines(self):
+        async def get_weather(city: str) -> dict:
+            await asyncio.sleep(0)
+            return {"city": city, "temp": 20}
+
+        def plain(city: str) -> str:
+            return "plain " + city
+        msg = TOOL_CALL_RESPONSE["choices"][0]["message"]
+        out = asyncio.run(chatlib.arun_tool_calls(msg, {"get_weather": get_weather}))
+        self.assertEqual([json.loads(m.content)["city"] for m in out], ["Paris", "Oslo"])
+        self.assertEqual([m.tool_call_id for m in out], ["call_1", "call_2"])
+        out = asyncio.run(chatlib.arun_tool_calls(msg, types.MappingProxyType({"get_weather": plain})))
+        self.assertEqual(out[0].content, "plain Paris")
 
 
 # ---------------------------------------------------------------- command line
