@@ -710,6 +710,16 @@ def _is_timeout(exc: BaseException) -> bool:
     return isinstance(exc, (socket.timeout, TimeoutError))  # the same class from 3.10 on
 
 
+def _ssl_want_read() -> Any:
+    import ssl
+    return ssl.SSLWantReadError
+
+
+def _select() -> Any:
+    import select  # deferred: a program that sends nothing never needs it
+    return select
+
+
 def _shutdown(sock) -> None:
     import socket
     try:
@@ -1042,6 +1052,30 @@ class _SSEParser:
                 chunk = chunk[3:]
         if not chunk:
             return []
+        if self.pending or self.data or self.event is not None or b"\r" in chunk:
+            return self._feed(chunk)
+        # Between two events, with LF line ends: split on blank lines, and take an event that is
+        # a single "data: " line (nearly every chat chunk) without the line-by-line walk.
+        events = chunk.split(b"\n\n")
+        rest = events.pop()
+        out = []
+        limit = self.limit
+        for event in events:
+            if event[:6] == b"data: " and b"\n" not in event:
+                if limit is not None and len(event) - 5 > limit:
+                    raise StreamError("a stream event is larger than the limit of %d bytes "
+                                      "(max_event_size)" % limit)
+                out.append(("message", event[6:].decode("utf-8", "replace"), self.last_id, self.retry))
+            else:
+                lines = event.split(b"\n")
+                lines.append(b"")
+                out += self._lines(lines)
+        if rest:
+            out += self._feed(rest)
+        return out
+
+    def _feed(self, chunk: bytes) -> list:
+        """The general case: any line ends, and a line or event that spans blocks."""
         last = chunk[-1]
         pending = self.pending
         if last == 10 or last == 13:  # the block ends a line
@@ -2473,6 +2507,7 @@ class _Call:
         self.start = self.clock()
         self.end = None if self.deadline is None else self.start + self.deadline
         self.watch: _Watch | None = None
+        self.cpu: Any = None  # AsyncClient's lock around parsing
         self.attempts = 0
         self.err: OpenAIError | None = None
         self.retryable = False
@@ -2523,11 +2558,18 @@ class _Call:
         info = ResponseInfo(resp.status, resp.headers, self.url, self.clock() - self.start, self.attempts)
         self._log(None)
         if self.stream:
-            core = _StreamCore(resp, self.decode, self.timeout, self.watch, self.client.max_event_size)
+            core = _StreamCore(resp, self.decode, self.timeout, self.watch, self.client.max_event_size, self.cpu)
             self.watch = None  # the stream owns it now
             return core, info
-        data = _decode_json(self._body(resp), "the response body")
-        return (data if self.decode is None else self.decode(data)), info
+        raw = self._body(resp)
+        if self.cpu is None:
+            return self._decode(raw), info
+        with self.cpu:
+            return self._decode(raw), info
+
+    def _decode(self, raw: bytes) -> Any:
+        data = _decode_json(raw, "the response body")
+        return data if self.decode is None else self.decode(data)
 
     def _body(self, resp: Any) -> bytes:
         raw = _read_capped(resp, self.client.max_body_size)
@@ -2702,11 +2744,12 @@ class _StreamCore:
     the connection when its read returns."""
 
     def __init__(self, resp: Any, decode: Callable[[dict], Any] | None, timeout: float,
-                 watch: _Watch | None, max_event_size: int | None) -> None:
+                 watch: _Watch | None, max_event_size: int | None, cpu: Any = None) -> None:
         self.resp = resp
         self.decode = decode
         self.timeout = timeout
         self.watch = watch
+        self.cpu = cpu          # the async client's lock around parsing (see AsyncClient)
         self.parser = _SSEParser(max_event_size)
         self.acc = _Accumulator()
         self.events = 0         # data events seen, [DONE] included
@@ -2714,6 +2757,7 @@ class _StreamCore:
         self.closed = False     # the connection is given back or closed
         self.reading = False
         self.lock = threading.Lock()
+        self.poller: Any = None
 
     def read_batch(self) -> tuple:
         """(chunks, error): the chunks of the events in the next block, and the exception that
@@ -2725,7 +2769,14 @@ class _StreamCore:
         items: list = []
         error = None
         try:
-            self._read_events(items)
+            block = self._read()
+            if not block:
+                self._body_ended()
+            elif self.cpu is None:
+                self._parse(block, items)
+            else:
+                with self.cpu:
+                    self._parse(block, items)
         except OpenAIError as exc:
             error = exc
         except Exception as exc:  # a decoder or the parser failing on odd input: still chatlib's error
@@ -2739,25 +2790,16 @@ class _StreamCore:
                     error = self.watch.error()
         return items, error
 
-    def _read_events(self, items: list) -> None:
-        block = self._read()
-        if not block:
-            self._body_ended()
-            return
+    def _parse(self, block: bytes, items: list) -> None:
         loads = json.loads
         decode = self.decode
         add = self.acc.add
         for kind, data, _, _ in self.parser.feed(block):
-            if not data:
-                continue  # keep-alive, or an event with an empty data line
-            if kind != "message":
-                if kind == "error":
-                    raise _stream_error(data)
-                continue  # a named event (ping, ...) that is not a chunk
+            if kind != "message" or not data or data == "[DONE]":
+                if self._special(kind, data):
+                    return
+                continue
             self.events += 1
-            if data == "[DONE]":
-                self._done()
-                return
             try:
                 obj = loads(data)
             except _JSON_ERRORS as exc:
@@ -2769,11 +2811,38 @@ class _StreamCore:
                 add(obj)
             items.append(obj if decode is None else decode(obj))
 
+    def _special(self, kind: str, data: str) -> bool:
+        """An event that is not a chunk: True for [DONE], which ends the stream."""
+        if not data:
+            return False  # keep-alive, or an event with an empty data line
+        if kind != "message":
+            if kind == "error":
+                raise _stream_error(data)
+            return False  # a named event (ping, ...) that is not a chunk
+        self.events += 1
+        self._done()
+        return True
+
     def _read(self) -> bytes:
-        """The next block of the body; b"" at its end.  Failures become chatlib errors."""
+        """What has arrived of the body, at least one byte, up to _READ_BLOCK; b"" at its end.
+        Failures become chatlib errors."""
         watch = self.watch
         try:
-            return self.resp.read1(_READ_BLOCK)
+            block = self.resp.read1(_READ_BLOCK)
+            if 0 < len(block) < _READ_BLOCK // 2 and self._more():
+                parts = [block]
+                size = len(block)
+                while size < _READ_BLOCK // 2 and self._more():  # what has already arrived, in one batch
+                    try:
+                        part = self.resp.read1(_READ_BLOCK - size)
+                    except Exception:  # the next read meets it again and says what broke
+                        break
+                    if not part:
+                        break
+                    parts.append(part)
+                    size += len(part)
+                block = b"".join(parts)
+            return block
         except OSError as exc:
             if watch is not None and watch.fired:
                 raise watch.error() from None
@@ -2786,6 +2855,48 @@ class _StreamCore:
             if watch is not None and watch.fired:
                 raise watch.error() from None
             raise StreamError("the connection broke mid-stream: %s: %s" % (type(exc).__name__, exc)) from None
+
+    def fileno(self) -> int:
+        return self.resp.chatlib_release[2].sock.fileno()
+
+    def buffered(self) -> bool:
+        """Whether a read now would find data without waiting: in the response's buffer, in
+        TLS's, or on the socket.  Peeks with the socket briefly non-blocking."""
+        with self.lock:
+            if self.closed:
+                return False
+            info = getattr(self.resp, "chatlib_release", None)
+            sock = info[2].sock if info is not None else None
+            if sock is None:
+                return True  # let the next read tell
+            timeout = sock.gettimeout()
+            try:
+                sock.settimeout(0)
+                return bool(self.resp.fp.peek(1))
+            except _ssl_want_read():
+                return False
+            except (OSError, ValueError, AttributeError):
+                return True  # a broken connection: the next read raises the right error
+            finally:
+                try:
+                    sock.settimeout(timeout)
+                except OSError:
+                    pass
+
+    def _more(self) -> bool:
+        """Whether more of the body is on the socket already: read now, it costs no wait."""
+        poller = self.poller
+        if poller is None:
+            info = getattr(self.resp, "chatlib_release", None)
+            sock = info[2].sock if info is not None else None
+            if sock is None or not hasattr(_select(), "poll"):
+                return False
+            poller = self.poller = _select().poll()
+            poller.register(sock, 1)  # POLLIN
+        try:
+            return bool(poller.poll(0))
+        except (OSError, ValueError):
+            return False
 
     def _body_ended(self) -> None:
         watch = self.watch
@@ -3313,9 +3424,13 @@ class AsyncClient:
         self.config = self.client.config
         self.max_concurrency = max_concurrency
         self._workers = _Workers(max_concurrency)
+        self._readers = _Workers(_READERS)
         self._loop: Any = None
         self._slots: Any = None
         self._watches: set = set()  # of the calls and streams under way, for aclose()
+        # One worker at a time parses: the GIL lets only one run Python anyway, and the event
+        # loop then waits for one thread, not for every worker, to have its turn.
+        self._cpu = threading.Lock()
 
     def chat(self) -> AsyncChat:
         """The Chat Completions API of this client, with coroutine methods."""
@@ -3327,7 +3442,7 @@ class AsyncClient:
         import asyncio
         for watch in list(self._watches):
             watch.fire("the AsyncClient was closed")
-        threads = self._workers.close()
+        threads = self._workers.close() + self._readers.close()
         if threads:
             loop = asyncio.get_running_loop()
             done = loop.create_future()
@@ -3353,6 +3468,7 @@ class AsyncClient:
         if workers is not None:
             try:
                 workers.close()
+                self._readers.close()
             except Exception:  # at interpreter exit the modules it needs may be gone already
                 pass
 
@@ -3374,8 +3490,9 @@ class AsyncClient:
                                            "AsyncClient per event loop")
         return loop
 
-    def _run(self, fn: Callable[[], Any], discard: Callable[[Any], None] | None = None) -> Any:
-        """A future of fn() run in a worker thread."""
+    def _run(self, fn: Callable[[], Any], discard: Callable[[Any], None] | None = None,
+             pool: _Workers | None = None) -> Any:
+        """A future of fn() run in a worker thread (of `pool`, else of the client's workers)."""
         loop = self._loop
         fut = loop.create_future()
 
@@ -3389,7 +3506,7 @@ class AsyncClient:
             except RuntimeError:  # the loop is closed: nobody awaits this any more
                 if ok and discard is not None:
                     discard(result)
-        self._workers.submit(job)
+        (pool or self._workers).submit(job)
         return fut
 
     async def _sleep(self, delay: float) -> None:
@@ -3407,6 +3524,7 @@ class AsyncClient:
         """As Client._send, awaited; a stream keeps its concurrency slot until it ends."""
         loop = self._bind()
         call = _Call(self.client, method, path, body, stream, params, decode, **opts)
+        call.cpu = self._cpu
         watch = call.watch = _Watch(call.deadline)
         if call.deadline is not None:
             watch.timer = _LoopTimer(loop, call.deadline, watch.fire)
@@ -3497,13 +3615,123 @@ class AsyncChat(_ChatMethods):
     messages_byot = _coroutine("messages_byot")
 
 
+_AHEAD = 2    # batches an async stream may hold for a consumer that is behind
+_READERS = 2  # threads per AsyncClient that read streams whose sockets have data
+
+
+class _StreamReader:
+    """Reads one async stream for the event loop, a batch at a time, never blocking it.
+
+    Its states: a read job runs in one of the client's reader threads (`reading`); or the loop
+    watches the socket for data (`watching`, with add_reader); or it rests, because _AHEAD
+    batches wait unread or the stream has ended (`done`).  A read job runs only when the socket
+    has data or the last read saw more already buffered, so two reader threads serve any number
+    of streams and the loop competes with two threads for the GIL, not with one per stream.
+    Loops without add_reader (Windows' proactor) get blocking reads in the worker threads.
+    Everything here runs on the loop, except the job; it holds no reference to the stream, so
+    that a dropped stream is noticed and closed."""
+
+    def __init__(self, core: _StreamCore, owner: AsyncClient) -> None:
+        import collections
+        self.core = core
+        self.owner = owner
+        self.loop = owner._loop
+        self.batches: Any = collections.deque()
+        self.waiter: Any = None
+        self.reading = False
+        self.watching = False
+        self.done = False
+        self.more = True  # the last read saw more data waiting (so read again without watching)
+        self.blocking = False
+        self.fd = -1
+
+    def next(self) -> Any:
+        """The next batch, None after the last, or a future to await before asking again."""
+        if self.batches:
+            batch = self.batches.popleft()
+            self.advance()
+            return batch
+        if self.done:
+            return None
+        self.advance()
+        self.waiter = self.loop.create_future()
+        return self.waiter
+
+    def advance(self) -> None:
+        if self.reading or self.watching or self.done or len(self.batches) >= _AHEAD:
+            return
+        if self.more or self.blocking:
+            self.read()
+        else:
+            self.watch()
+
+    def read(self) -> None:
+        self.reading = True
+        pool = self.owner._workers if self.blocking else self.owner._readers
+        fut = self.owner._run(self._job, pool=pool)
+        fut.add_done_callback(self._read_done)
+
+    def _job(self) -> tuple:
+        core = self.core
+        items, error = core.read_batch()
+        more = error is None and not core.closed and (self.blocking or core.buffered())
+        return items, error, more
+
+    def _read_done(self, fut: Any) -> None:
+        self.reading = False
+        if self.done:
+            return
+        if fut.cancelled() or fut.exception() is not None:
+            self.batches.append(([], fut.exception() or StreamError("the stream's read was cancelled")))
+            self.done = True
+        else:
+            items, error, self.more = fut.result()
+            self.batches.append((items, error))
+            self.done = error is not None or self.core.closed
+        self._wake()
+        self.advance()
+
+    def watch(self) -> None:
+        try:
+            if self.fd < 0:
+                self.fd = self.core.fileno()
+            self.loop.add_reader(self.fd, self._readable)
+        except (NotImplementedError, AttributeError, ValueError, OSError):
+            self.blocking = True  # no readiness from this loop: block in a worker instead
+            self.read()
+            return
+        self.watching = True
+
+    def _readable(self) -> None:
+        self._unwatch()
+        self.more = True
+        self.advance()
+
+    def _unwatch(self) -> None:
+        if self.watching:
+            self.watching = False
+            self.loop.remove_reader(self.fd)
+
+    def _wake(self) -> None:
+        waiter, self.waiter = self.waiter, None
+        if waiter is not None and not waiter.done():
+            waiter.set_result(None)
+
+    def stop(self) -> None:
+        """Stops reading and closes the connection (on the loop; see AsyncChatCompletionResponseStream)."""
+        self._unwatch()  # before the socket is closed under the selector
+        self.done = True
+        self.core.abort()
+        self._wake()
+
+
 class AsyncChatCompletionResponseStream:
     """The chunks of a streamed completion for ``async for``; an async context manager.
 
     Behaves as ChatCompletionResponseStream: `response` at once, ``await stream.final()``,
     ``await stream.aclose()`` or the end of an ``async with`` block closes the connection, and so
     does cancelling the task that iterates it or dropping the stream.  Chunks arrive in batches
-    of what the server has sent, one read ahead at most."""
+    of what the server has sent; a consumer that is behind makes the reading pause."""
 
     def __init__(self, core: _StreamCore, info: ResponseInfo, owner: AsyncClient) -> None:
         self.response = info
@@ -3512,13 +3740,14 @@ class AsyncChatCompletionResponseStream:
         self._batch: list = []
         self._pos = 0
         self._error: BaseException | None = None
-        self._next: Any = None   # the read under way, a future
-        self._slot = True        # holds one of the owner's max_concurrency places until it ends
+        self._slot = True  # holds one of the owner's max_concurrency places until it ends
+        self._reader = _StreamReader(core, owner)
+        self._reader.read()  # the first block may be buffered already, with the headers
 
     @property
     def closed(self) -> bool:
         """True once the stream has ended or was closed."""
-        return self._core.closed
+        return self._core.closed and not self._slot
 
     def __aiter__(self) -> AsyncChatCompletionResponseStream:
         return self
@@ -3531,24 +3760,25 @@ class AsyncChatCompletionResponseStream:
         return item
 
     async def _refill(self) -> None:
-        core = self._core
         if self._error is not None:
             error, self._error = self._error, None
             self._end()
             raise error
-        if core.closed and self._next is None:
+        if not self._slot:
+            raise StopAsyncIteration
+        got = self._reader.next()
+        while got is not None and not isinstance(got, tuple):
+            try:
+                await got
+            except BaseException:  # cancelled, or the loop is going away
+                self._abort()
+                raise
+            got = self._reader.next()
+        if got is None:
             self._end()
             raise StopAsyncIteration
-        fut = self._next if self._next is not None else self._owner._run(core.read_batch)
-        self._next = None
-        try:
-            batch, error = await fut
-        except BaseException:  # cancelled, or the loop is going away
-            self._abort()
-            raise
-        self._batch, self._pos, self._error = batch, 0, error
-        if error is None and not core.closed:
-            self._next = self._owner._run(core.read_batch)  # read ahead while these are used
+        self._batch, self._error = got
+        self._pos = 0
 
     async def final(self) -> CreateChatCompletionResponse | dict:
         """As ChatCompletionResponseStream.final(): the whole completion, reading what is left."""
@@ -3569,10 +3799,7 @@ class AsyncChatCompletionResponseStream:
         self._abort()
 
     def _abort(self) -> None:
-        self._core.abort()
-        if self._next is not None:
-            self._next.cancel()
-            self._next = None
+        self._reader.stop()
         self._end()
 
     def _end(self) -> None:
@@ -3584,13 +3811,13 @@ class AsyncChatCompletionResponseStream:
         if not getattr(self, "_slot", False):
             return
         try:
-            self._core.abort()  # safe from any thread
-            loop = self._owner._loop
-            if self._next is not None:
-                loop.call_soon_threadsafe(self._next.cancel)
-            loop.call_soon_threadsafe(self._owner._stream_ended, self._core.watch)
-        except Exception:  # the loop is closed, or the interpreter is exiting
-            pass
+            self._owner._loop.call_soon_threadsafe(self._reader.stop)
+            self._owner._loop.call_soon_threadsafe(self._owner._stream_ended, self._core.watch)
+        except Exception:  # the loop is closed: nothing watches the socket any more
+            try:
+                self._core.abort()
+            except Exception:  # the interpreter is exiting
+                pass
 
 
 def _with_extra_body(body: dict, extra_body) -> dict:

@@ -2738,17 +2738,20 @@ class AsyncTest(ServerTest):
 
     def test_slow_consumer_holds_a_bounded_backlog(self):
         line = b"data: " + json.dumps(chunk("x" * 200)).encode() + b"\n\n"
-        total = 20000  # about 6 MB, far more than two read blocks
+        total = 20000  # about 6 MB, far more than the reader may hold
         self.responses.append(Raw(sse_head(chunked_encoding=False), line * total + b"data: [DONE]\n\n"))
 
         async def body(c):
             s = await c.chat().create_stream_byot(SREQ)
             await s.__anext__()
-            # The consumer pauses here: the one read ahead completes, and nothing more is read.
-            if s._next is not None:
-                await asyncio.wait([s._next])
-            held = len(s._batch) - s._pos + (len(s._next.result()[0]) if s._next is not None else 0)
-            self.assertLessEqual(held * len(line), 2 * 65536 + len(line))
+            # The consumer pauses here: the reader reads two batches ahead, then rests.
+            reader = s._reader
+            while reader.reading or reader.watching:
+                await asyncio.sleep(0)
+            held = len(s._batch) - s._pos + sum(len(items) for items, _ in reader.batches)
+            self.assertFalse(reader.done)
+            self.assertEqual(len(reader.batches), 2)
+            self.assertLessEqual(held * len(line), 3 * 65536 + 4 * len(line))  # three blocks, not 6 MB
             return 1 + sum([1 async for _ in s])
         self.assertEqual(self.run_async(body), total)
 
