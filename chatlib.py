@@ -89,9 +89,14 @@ __all__ = [
 _DEFAULT_BASE = "https://api.openai.com/v1"
 _JSON_ERRORS = (ValueError, RecursionError)  # what json.loads raises for bad or absurdly nested text
 _USER_AGENT = "chatlib/%s Python/%d.%d.%d" % ((__version__,) + tuple(sys.version_info[:3]))
-# Header names whose values are credentials: never logged, never sent to another origin.
-_SECRET_HEADERS = frozenset(("authorization", "api-key", "openai-organization", "openai-project",
-                             "proxy-authorization", "cookie", "x-api-key"))
+# Header names whose values are credentials: never logged, never shown, never sent to another
+# origin.  Organisation and project ids are identifiers, not secrets: a server's message that
+# names them is shown as it is, but they too stay with the origin they were configured for.
+_SECRET_HEADERS = frozenset(("authorization", "api-key", "proxy-authorization", "cookie", "x-api-key"))
+_ORIGIN_HEADERS = _SECRET_HEADERS | frozenset(("openai-organization", "openai-project"))
+_TOKEN_CHARS = frozenset("!#$%&'*+-.^_`|~0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ")
+_MAX_SECONDS = 1e9  # about 31 years: longer waits overflow the platform's timers
+_MAX_INTERIM = 16   # interim (1xx) responses skipped before one answer, at most
 
 
 # ---------------------------------------------------------------- configuration
@@ -99,40 +104,72 @@ _SECRET_HEADERS = frozenset(("authorization", "api-key", "openai-organization", 
 def _check_base_url(url: str, what: str, userinfo: bool = False) -> str:
     """Returns `url` without a trailing slash, or raises InvalidArgumentError if it is unusable.
     `userinfo` allows a user name and password (a proxy's); error messages never show them."""
-    from urllib.parse import urlsplit
-
     if not isinstance(url, str) or not url:
         raise InvalidArgumentError("%s must be a non-empty string, not %s" % (what, type(url).__name__))
-    if any(c in url for c in "\r\n\t ") or any(ord(c) < 32 for c in url):
-        raise InvalidArgumentError("%s contains whitespace or a control character" % what)
-    parts = urlsplit(url)
-    shown = parts._replace(netloc=parts.netloc.rpartition("@")[2]).geturl()
+    shown = _without_userinfo(url)
+    if any(c in url for c in "\r\n\t ") or any(ord(c) < 32 or ord(c) == 127 for c in url):
+        raise InvalidArgumentError("%s contains whitespace or a control character: %r" % (what, shown))
+    if any(ord(c) > 126 for c in url):
+        raise InvalidArgumentError("%s must be ASCII (percent-encode other characters): %r" % (what, shown))
+    try:
+        parts = _split_url(url)
+    except ValueError as exc:
+        raise InvalidArgumentError("%s is not a valid URL (%s): %r" % (what, exc, shown)) from None
     if parts.scheme not in ("http", "https"):
         raise InvalidArgumentError("%s must start with http:// or https://, not %r"
                                    % (what, (parts.scheme + ":") if parts.scheme else shown))
     if not parts.hostname:
         raise InvalidArgumentError("%s has no host: %r" % (what, shown))
-    if not userinfo and (parts.username is not None or parts.password is not None):
+    if not userinfo and "@" in parts.netloc:
         raise InvalidArgumentError("%s must not carry a user name or password; use the api_key" % what)
-    if parts.query or parts.fragment:
-        raise InvalidArgumentError("%s must not have a query or fragment: %r" % (what, shown))
-    try:
-        parts.port  # raises ValueError for a port that is not a number or out of range
-    except ValueError as exc:
-        raise InvalidArgumentError("%s has a bad port: %s" % (what, exc)) from None
+    if parts.query or parts.fragment or (userinfo and "@" in url and "@" not in parts.netloc):
+        raise InvalidArgumentError("%s must not have a query or fragment (percent-encode a password's "
+                                   "'#', '?' or '/'): %r" % (what, shown))
     return url.rstrip("/")
+
+
+def _split_url(url: str) -> Any:
+    """urlsplit, with the checks old Pythons leave out: ValueError for a port that is not a
+    number or out of range, or a bracketed host that is not an IPv6 address."""
+    from urllib.parse import urlsplit
+    parts = urlsplit(url)
+    parts.port
+    host = parts.netloc.rpartition("@")[2]
+    if "[" in host or "]" in host:
+        import ipaddress
+        literal = host[host.find("[") + 1:host.find("]")] if host.startswith("[") and "]" in host else ""
+        try:
+            ipaddress.IPv6Address(literal.split("%")[0])
+        except ValueError:
+            raise ValueError("%r is not an IPv6 address in brackets" % host) from None
+    return parts
+
+
+def _without_userinfo(url: str) -> str:
+    """A URL as an error message may show it: whatever stands before an "@" after the scheme
+    (a user name and password, however they are spelled) is left out."""
+    scheme, sep, rest = url.partition("://")
+    if not sep or "@" not in rest:
+        return url
+    return scheme + "://***@" + rest.rpartition("@")[2]
 
 
 def _check_header(name: object, value: object, secret: bool = False, what: str = "header") -> None:
     """Raises InvalidArgumentError for a header that http.client would reject or that could inject;
     `what` says where it came from.  A credential's value is never shown."""
-    if not isinstance(name, str) or not name or any(c in name for c in ' \t\r\n:()<>@,;\\"/[]?={}'):
-        raise InvalidArgumentError("%s: bad header name %r" % (what, name))
+    if not isinstance(name, str) or not name or not _TOKEN_CHARS.issuperset(name):
+        raise InvalidArgumentError("%s: bad header name %r (letters, digits and !#$%%&'*+-.^_`|~ only)"
+                                   % (what, name))
     if not isinstance(value, str):
         raise InvalidArgumentError("%s: %s must be a string, not %s" % (what, name, type(value).__name__))
+    shown = "its value" if secret or name.lower() in _SECRET_HEADERS else repr(value)
     if "\r" in value or "\n" in value or "\0" in value:
-        shown = "its value" if secret or name.lower() in _SECRET_HEADERS else repr(value)
         raise InvalidArgumentError("%s: %s: %s contains CR, LF or NUL" % (what, name, shown))
+    try:
+        value.encode("latin-1")
+    except UnicodeEncodeError:
+        raise InvalidArgumentError("%s: %s: %s has a character HTTP headers cannot carry (only latin-1)"
+                                   % (what, name, shown)) from None
 
 
 def _check_headers(headers: object, what: str) -> dict:
@@ -223,6 +260,8 @@ class AzureConfig:
         self.token_provider = token_provider
         if not isinstance(deployment_id, str) or not deployment_id:
             raise InvalidArgumentError("AzureConfig needs deployment_id, the name of the deployment")
+        if deployment_id in (".", ".."):
+            raise InvalidArgumentError("deployment_id %r would change the path" % deployment_id)
         if not isinstance(self.api_version, str) or not self.api_version:
             raise InvalidArgumentError("AzureConfig needs api_version or OPENAI_API_VERSION")
         if token_provider is not None and not callable(token_provider):
@@ -282,8 +321,9 @@ class RetryPolicy:
             raise InvalidArgumentError("max_retries must be a whole number >= 0, not %r" % (max_retries,))
         for name, v in (("initial_delay", initial_delay), ("max_delay", max_delay),
                         ("max_retry_after", max_retry_after)):
-            if isinstance(v, bool) or not isinstance(v, (int, float)) or v < 0 or v != v:
-                raise InvalidArgumentError("%s must be a number of seconds >= 0, not %r" % (name, v))
+            if isinstance(v, bool) or not isinstance(v, (int, float)) or not 0 <= v <= _MAX_SECONDS:
+                raise InvalidArgumentError("%s must be a number of seconds from 0 to %g, not %r"
+                                           % (name, _MAX_SECONDS, v))
         self.max_retries = max_retries
         self.initial_delay = float(initial_delay)
         self.max_delay = float(max_delay)
@@ -347,11 +387,11 @@ def _retry_after(headers: Mapping[str, str]) -> float | None:
     from email.utils import parsedate_to_datetime
     try:
         when = parsedate_to_datetime(ra)
-    except (TypeError, ValueError, IndexError):
+        if when is None:
+            return None
+        return max(0.0, when.timestamp() - time.time())
+    except (TypeError, ValueError, IndexError, OverflowError, OSError):  # no date, or one no clock can hold
         return None
-    if when is None:
-        return None
-    return max(0.0, when.timestamp() - time.time())
 
 
 def _origin(url: str) -> tuple:
@@ -366,6 +406,48 @@ def _scrub(text: str, secrets) -> str:
         if s and len(s) >= 4 and s in text:
             text = text.replace(s, "***")
     return text
+
+
+def _scrub_json(value: Any, secrets: Any) -> Any:
+    """Parsed JSON with every credential replaced in its strings (keys included): after JSON's
+    escapes (``\\/``, ``\\u0073``) are decoded, a credential is plain text again."""
+    kind = type(value)
+    if kind is str:
+        return _scrub(value, secrets)
+    if kind is dict:
+        return {_scrub(k, secrets): _scrub_json(v, secrets) for k, v in value.items()}
+    if kind is list:
+        return [_scrub_json(v, secrets) for v in value]
+    return value
+
+
+def _secret_forms(values: Any) -> list:
+    """Each credential as a server may echo it: as sent, JSON-escaped and base64-encoded."""
+    import base64
+    out = []
+    for v in values:
+        if not v:
+            continue
+        out.append(v)
+        escaped = json.dumps(v)[1:-1]
+        for form in (escaped, escaped.replace("/", "\\/"), base64.b64encode(v.encode("utf-8", "replace")).decode()):
+            if form != v:
+                out.append(form)
+    return out
+
+
+def _error_fields(body: Any) -> tuple:
+    """(message, type, param, code) of an API error object: ``{"error": {...}}``, ``{"error":
+    "text"}`` or the fields at the top (vLLM's ``{"object": "error", ...}``); Nones where absent."""
+    err = body.get("error", body) if isinstance(body, dict) else None
+    if isinstance(err, str):
+        return err, None, None, None
+    if not isinstance(err, dict):
+        return None, None, None, None
+    message, etype, param, code = err.get("message"), err.get("type"), err.get("param"), err.get("code")
+    return (message if isinstance(message, str) and message else None,
+            etype if isinstance(etype, str) else None, param if isinstance(param, str) else None,
+            str(code) if code is not None and not isinstance(code, (dict, list)) else None)
 
 
 class ResponseInfo:
@@ -387,6 +469,53 @@ class ResponseInfo:
             self.status_code, self.request_id, self.retries)
 
 
+_MAX_REDIRECTS = 10
+
+
+class _Refused(Exception):
+    """A redirect chatlib does not follow; the message says why."""
+
+
+def _redirect(code: int, location: str | None, url: str, method: str, headers: dict, data: bytes | None,
+              origin: tuple, secret_names: Any, redirects: int) -> tuple:
+    """The request a redirect asks for, as (url, method, headers, body), or _Refused.
+
+    Followed: 301, 302 and 303 for GET and HEAD, and 307 and 308 for any method (with the same
+    body), to http or https and never from https to http, at most _MAX_REDIRECTS times.  The
+    credentials and identifiers in `secret_names` are dropped on the way to another origin.  A
+    Location that is not a usable URL (a bad port, a broken IPv6 literal, text that is not
+    ASCII) is refused, as is a 301, 302 or 303 that would turn a POST into a GET."""
+    from urllib.parse import urljoin
+
+    if not location:
+        raise _Refused("the %d response has no Location header" % code)
+    location = location.strip()
+    if any(ord(c) <= 32 or ord(c) >= 127 for c in location):
+        raise _Refused("its Location %r is not a valid URL (spaces, control or non-ASCII characters)"
+                       % location[:200])
+    try:
+        new_url = urljoin(url, location)
+        new = _split_url(new_url)
+    except ValueError as exc:
+        raise _Refused("its Location %r is not a valid URL (%s)" % (location[:200], exc)) from None
+    shown = new_url.split("?")[0]
+    if new.scheme not in ("http", "https") or not new.hostname:
+        raise _Refused("it points to %r, not an http or https URL" % shown)
+    if url.startswith("https:") and new.scheme == "http":
+        raise _Refused("it goes from https to plain http (%s)" % shown)
+    if code in (301, 302, 303) and method not in ("GET", "HEAD"):
+        raise _Refused("a %d answer to %s would turn the call into a GET of %s" % (code, method, shown))
+    if redirects >= _MAX_REDIRECTS:
+        raise _Refused("more than %d redirects" % _MAX_REDIRECTS)
+    headers = {k: v for k, v in headers.items() if k.lower() != "host"}
+    if _origin(new_url) != origin:
+        headers = {k: v for k, v in headers.items() if k.lower() not in secret_names}
+    if code in (307, 308):
+        return new_url, method, headers, data
+    headers = {k: v for k, v in headers.items() if k.lower() not in ("content-length", "content-type")}
+    return new_url, "GET", headers, None
+
+
 @functools.lru_cache(maxsize=None)
 def _load_http():
     """Imports urllib.request and builds the handler classes, once, on the first request: the
@@ -397,7 +526,6 @@ def _load_http():
     import ssl
     import urllib.error
     import urllib.request
-    from urllib.parse import urljoin, urlsplit
 
     class Request(urllib.request.Request):
         """A request that knows the configured origin and which headers are credentials."""
@@ -409,16 +537,60 @@ def _load_http():
             self.secret_names = secret_names
             self.redirects = redirects
             self.watch = None  # the call's _Watch, when it has one
+            self.proxy_secrets = ()
+
+    class Response(http.client.HTTPResponse):
+        def _read_status(self):
+            # http.client skips "100 Continue" only; any other interim answer (103 Early Hints)
+            # is skipped here with its headers, as RFC 9110 says a client must.
+            version, status, reason = super()._read_status()
+            interim = 0
+            while 100 < status < 200:
+                interim += 1
+                if interim > _MAX_INTERIM:
+                    raise http.client.HTTPException("more than %d interim (1xx) responses" % _MAX_INTERIM)
+                http.client.parse_headers(self.fp)
+                version, status, reason = super()._read_status()
+            return version, status, reason
 
     def _conn_class(base):
         class Connection(base):
+            response_class = Response
+            chatlib_watch = None  # the call's _Watch: attached to the socket as soon as it exists
+            chatlib_sent = 0      # bytes of the request written so far
+
+            def __init__(self, *args, **kwargs):
+                super().__init__(*args, **kwargs)
+                self._create_connection = self._create_watched
+
+            def _create_watched(self, address, timeout, source_address=None):
+                # The deadline then covers the proxy's tunnel and the TLS handshake too.
+                sock = socket.create_connection(address, timeout, source_address)
+                if self.chatlib_watch is not None:
+                    self.chatlib_watch.attach(sock)
+                return sock
+
             # http.client would add "Accept-Encoding: identity" itself: chatlib sends none, and
             # never decodes a compressed body (so no decompression bomb can reach it).
             def putrequest(self, method, url, skip_host=False, skip_accept_encoding=False):
+                self.chatlib_sent = 0
                 return super().putrequest(method, url, skip_host, True)
 
+            def send(self, data):
+                super().send(data)
+                self.chatlib_sent += len(data) if isinstance(data, (bytes, bytearray)) else 1
+
             def connect(self):
-                super().connect()
+                if base is http.client.HTTPSConnection:
+                    http.client.HTTPConnection.connect(self)
+                    host = self._tunnel_host or self.host
+                    self.sock = self._context.wrap_socket(self.sock, server_hostname=host,
+                                                          do_handshake_on_connect=False)
+                    if self.chatlib_watch is not None:
+                        self.chatlib_watch.attach(self.sock)  # the handshake too is under the deadline
+                    self.sock.do_handshake()
+                else:
+                    super().connect()
                 # http.client writes the headers and the body in two sends; without this, Nagle's
                 # algorithm can hold the body back for a delayed ACK (tens of ms per request).
                 try:
@@ -521,6 +693,7 @@ def _load_http():
                 else:
                     conn.timeout = req.timeout
                     conn.sock.settimeout(req.timeout)
+                conn.chatlib_watch = req.watch
                 try:
                     if req.watch is not None:
                         if conn.sock is None:
@@ -531,9 +704,9 @@ def _load_http():
                 except (http.client.RemoteDisconnected, BrokenPipeError, ConnectionResetError,
                         ConnectionAbortedError) as exc:
                     conn.close()
-                    if reused and not (req.watch is not None and req.watch.fired):
-                        continue  # the server closed the idle connection: a fresh one, not a retry
-                    raise urllib.error.URLError(exc) from None
+                    if reused and conn.chatlib_sent == 0 and not (req.watch is not None and req.watch.fired):
+                        continue  # the server had closed the idle connection: nothing was sent, so a fresh one
+                    raise urllib.error.URLError(exc) from None  # it may have been read: the retry policy decides
                 except BaseException:
                     conn.close()
                     raise
@@ -546,50 +719,27 @@ def _load_http():
         """Follows redirects without leaking credentials or changing what the call does."""
 
         handler_order = 100
-        max_redirects = 10
 
         def http_response(self, req, resp):
             code = resp.status
             if code not in (301, 302, 303, 307, 308):
                 return resp
-            location = resp.headers.get("location") or resp.headers.get("uri")
-            method = req.get_method()
-
-            def refuse(why):
-                body = resp.read(65536)  # enough to explain; _release closes what is left unread
-                _release(resp, True)
-                raise _status_error(code, resp.headers, body, "redirect not followed: " + why,
-                                    _secret_values(dict(req.header_items())))
-
-            if not location:
-                refuse("the %d response has no Location header" % code)
-            new_url = urljoin(req.full_url, location.strip())
-            new = urlsplit(new_url)
-            if new.scheme not in ("http", "https"):
-                refuse("it points to a %r URL" % (new.scheme + ":"))
-            if req.type == "https" and new.scheme == "http":
-                refuse("it goes from https to plain http (%s)" % new_url.split("?")[0])
-            if code in (301, 302, 303) and method not in ("GET", "HEAD"):
-                refuse("a %d answer to %s would turn the call into a GET of %s"
-                       % (code, method, new_url.split("?")[0]))
-            if req.redirects >= self.max_redirects:
-                refuse("more than %d redirects" % self.max_redirects)
-            resp.read(65536)
-            _release(resp, True)  # kept alive if that was the whole body, else closed
             headers = dict(req.headers)
             headers.update(req.unredirected_hdrs)
-            headers.pop("Host", None)
-            if _origin(new_url) != req.origin:
-                headers = {k: v for k, v in headers.items() if k.lower() not in req.secret_names}
-            if code in (307, 308):
-                data = req.data
-            else:
-                data = None
-                headers = {k: v for k, v in headers.items()
-                           if k.lower() not in ("content-length", "content-type")}
-            new_req = Request(new_url, data, headers, method if code in (307, 308) else "GET",
-                              req.origin, req.secret_names, req.redirects + 1)
+            try:
+                url, method, headers, data = _redirect(
+                    code, resp.headers.get("location") or resp.headers.get("uri"), req.full_url, req.get_method(),
+                    headers, req.data, req.origin, req.secret_names, req.redirects)
+            except _Refused as exc:
+                body = resp.read(65536)  # enough to explain; _release closes what is left unread
+                _release(resp, True)
+                raise _status_error(code, resp.headers, body, "redirect not followed: %s" % exc,
+                                    _secret_values(dict(req.header_items()), req.proxy_secrets)) from None
+            resp.read(65536)
+            _release(resp, True)  # kept alive if that was the whole body, else closed
+            new_req = Request(url, data, headers, method, req.origin, req.secret_names, req.redirects + 1)
             new_req.watch = req.watch
+            new_req.proxy_secrets = req.proxy_secrets
             return self.parent.open(new_req, timeout=req.timeout)
 
         https_response = http_response
@@ -705,6 +855,22 @@ class _Watch:
         return APITimeoutError("the deadline of %ss for this call passed" % self.limit)
 
 
+def _proxy_secrets(urls: Any) -> list:
+    """The password of each proxy URL, and the user:password pair urllib sends in base64."""
+    from urllib.parse import unquote, urlsplit
+    out = []
+    for url in urls:
+        try:
+            parts = urlsplit(url if "://" in url else "http://" + url)
+            user, password = parts.username, parts.password
+        except (ValueError, TypeError):
+            continue
+        if password:
+            pair = "%s:%s" % (unquote(user or ""), unquote(password))
+            out += [password, unquote(password), pair]
+    return out
+
+
 def _is_timeout(exc: BaseException) -> bool:
     import socket
     return isinstance(exc, (socket.timeout, TimeoutError))  # the same class from 3.10 on
@@ -744,6 +910,7 @@ class _Transport:
             proxies = {}
         else:
             proxies = {"http": proxy, "https": proxy}
+        self.proxy_secrets = _proxy_secrets(proxies.values())
         opener = http.urllib.request.OpenerDirector()
         opener.addheaders = []
         for h in (http.urllib.request.ProxyHandler(proxies), http.Handler(self.pool, ssl_context),
@@ -756,6 +923,7 @@ class _Transport:
     def open(self, method, url, headers, body, timeout, origin, secret_names, watch):
         req = self.Request(url, body, headers, method, origin, secret_names)
         req.watch = watch
+        req.proxy_secrets = self.proxy_secrets
         return self.opener.open(req, timeout=timeout)
 
     def connection_error(self, exc: BaseException, timeout, url) -> APIConnectionError:
@@ -916,27 +1084,20 @@ _STATUS_ERRORS = {400: BadRequestError, 401: AuthenticationError, 403: Permissio
 
 
 def _status_error(status: int, headers, raw: bytes, prefix: str = "", secrets=()) -> APIStatusError:
-    """Builds the APIStatusError subclass for a non-2xx response from its status and body."""
+    """Builds the APIStatusError subclass for a non-2xx response from its status and body.
+    Credentials are scrubbed from the raw text and from the decoded JSON alike."""
     cls = _STATUS_ERRORS.get(status) or (InternalServerError if status >= 500 else APIStatusError)
     text = _scrub(raw.decode("utf-8", "replace"), secrets)
     body: object = text
-    etype = param = code = None
-    message = None
     try:
-        body = json.loads(text) if text.strip() else text
+        body = _scrub_json(json.loads(text), secrets) if text.strip() else text
     except _JSON_ERRORS:
         pass
-    if isinstance(body, dict):
-        err = body.get("error", body)
-        if isinstance(err, dict):
-            message = err.get("message")
-            etype, param, code = err.get("type"), err.get("param"), err.get("code")
-        elif isinstance(err, str):
-            message = err
-    if not isinstance(message, str) or not message:
+    message, etype, param, code = _error_fields(body)
+    if message is None:
         # No message of the API's own (an HTML page from a proxy, a framework's error): the start
         # of the text, which `body` keeps whole.
-        shown = text.strip()
+        shown = (text if isinstance(body, str) else json.dumps(body, ensure_ascii=False)).strip()
         if not shown:
             message = "HTTP %d with an empty body" % status
         else:
@@ -945,9 +1106,7 @@ def _status_error(status: int, headers, raw: bytes, prefix: str = "", secrets=()
         message = prefix + "; " + message
     request_id = headers.get("x-request-id") if headers is not None else None
     return cls(message, status_code=status, headers=headers, request_id=request_id,
-               type=etype if isinstance(etype, str) else None,
-               param=param if isinstance(param, str) else None,
-               code=str(code) if code is not None else None, body=body)
+               type=etype, param=param, code=code, body=body)
 
 
 # ---------------------------------------------------------------- server-sent events
@@ -1312,6 +1471,8 @@ def _union_decoder(options: list):
             tag = value.get(key) if key else None
             if tag is None:
                 return first(value, path)
+            if type(tag) is not str:
+                raise _shape_error((path, key), "a string", tag)
             dec = table.get(tag)
             return dec(value, path) if dec is not None else value
         if kind is list and lists:
@@ -1425,7 +1586,7 @@ class CreateChatCompletionRequest(_Model):
         """As _Model.to_dict; a ChatCompletionResponseMessage in `messages` is sent as the
         assistant message it stands for (see ChatCompletionResponseMessage.to_request)."""
         out = _Model.to_dict(self)
-        if isinstance(self.messages, list):
+        if isinstance(self.messages, (list, tuple)):
             for i, m in enumerate(self.messages):
                 if isinstance(m, ChatCompletionResponseMessage):
                     out["messages"][i] = m.to_request().to_dict()
@@ -1591,7 +1752,10 @@ class ChatCompletionRequestAssistantMessage(_Model):
     tool_calls: Optional[ChatCompletionMessageToolCalls] = None
     function_call: Optional[FunctionCall] = None
 
-    _required = ('role',)
+    # content is always written, as null when there is none: beside tool calls, some servers'
+    # chat templates need the key, and a request read with from_dict comes back out as it was.
+    _required = ('role', 'content')
+    _nullable = ('content',)
 
 
 @_dataclass
@@ -1639,6 +1803,8 @@ class ChatCompletionRequestMessageContentPartText(_Model):
     text: str
     type: Literal["text"] = "text"
     prompt_cache_breakpoint: Optional[PromptCacheBreakpointParam] = None
+
+    _required = ('type', 'text')
 
 
 @_dataclass
@@ -1786,6 +1952,8 @@ class ChatCompletionRequestMessageContentPartImage(_Model):
     type: Literal["image_url"] = "image_url"
     prompt_cache_breakpoint: Optional[PromptCacheBreakpointParam] = None
 
+    _required = ('type', 'image_url')
+
 
 @_dataclass
 class ChatCompletionRequestMessageContentPartAudio(_Model):
@@ -1846,6 +2014,8 @@ class ImageUrl(_Model):
     """The spec's `ChatCompletionRequestMessageContentPartImage.image_url` (request and response)."""
     url: str
     detail: Optional[Literal["auto", "low", "high"]] = None
+
+    _required = ('url',)
 
 
 @_dataclass
@@ -2317,8 +2487,9 @@ _DEFAULT_MAX_BODY = 64 * 1024 * 1024
 def _check_seconds(value: object, what: str, allow_none: bool) -> float | None:
     if value is None and allow_none:
         return None
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or not value > 0 or value == float("inf"):
-        raise InvalidArgumentError("%s must be a positive number of seconds, not %r" % (what, value))
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 < value <= _MAX_SECONDS:
+        raise InvalidArgumentError("%s must be a positive number of seconds up to %g, not %r"
+                                   % (what, _MAX_SECONDS, value))
     return float(value)
 
 
@@ -2337,11 +2508,11 @@ def _encode_json(obj: object, what: str) -> bytes:
         raise InvalidArgumentError("%s cannot be sent as JSON: %s" % (what, exc)) from None
 
 
-def _decode_json(raw: bytes, what: str):
+def _decode_json(raw: bytes, what: str, secrets: Any = ()):
     try:
         return json.loads(raw)
     except _JSON_ERRORS as exc:
-        text = raw.decode("utf-8", "replace")
+        text = _scrub(raw.decode("utf-8", "replace"), secrets)
         shown = text if len(text) <= 200 else text[:200] + "..."
         raise JSONDeserializeError("%s is not valid JSON (%s): %r" % (what, exc, shown), text) from None
 
@@ -2521,7 +2692,7 @@ class _Call:
         client = self.client
         t = client._get_transport()
         headers = client._headers(self.accept, self.extra)
-        self.secrets = _secret_values(headers)
+        self.secrets = _secret_values(headers, t.proxy_secrets)
         now = self.t0 = self.clock()
         wait = self.timeout if self.end is None else min(self.timeout, max(self.end - now, 0.001))
         self.retryable = True
@@ -2529,7 +2700,7 @@ class _Call:
         watch = self.watch
         resp = None
         try:
-            resp = t.open(self.method, self.url, headers, self.data, wait, client._origin, _SECRET_HEADERS, watch)
+            resp = t.open(self.method, self.url, headers, self.data, wait, client._origin, _ORIGIN_HEADERS, watch)
             self.status = status = resp.status
             self.rheaders = rheaders = resp.headers
             if watch is not None and watch.fired:
@@ -2558,7 +2729,9 @@ class _Call:
         info = ResponseInfo(resp.status, resp.headers, self.url, self.clock() - self.start, self.attempts)
         self._log(None)
         if self.stream:
+            self._check_event_stream(resp)
             core = _StreamCore(resp, self.decode, self.timeout, self.watch, self.client.max_event_size, self.cpu)
+            core.secrets = self.secrets
             self.watch = None  # the stream owns it now
             return core, info
         raw = self._body(resp)
@@ -2567,8 +2740,31 @@ class _Call:
         with self.cpu:
             return self._decode(raw), info
 
+    def _check_event_stream(self, resp: Any) -> None:
+        """A stream request answered with something else (a server that ignores "stream": true,
+        a 200 carrying an error) raises rather than end as an empty stream.  No Content-Type at
+        all is let through: the stream's own checks still find a body without events."""
+        ctype = (resp.headers.get("content-type") or "").split(";")[0].strip().lower()
+        if not ctype or ctype == "text/event-stream":
+            return
+        raw = self._body(resp)
+        try:
+            body = _scrub_json(json.loads(raw), self.secrets)
+        except _JSON_ERRORS:
+            body = None
+        message, etype, param, code = _error_fields(body)
+        if message is not None:
+            status = int(code) if code is not None and code.isdigit() and 400 <= int(code) < 600 else None
+            if status is not None:
+                raise _status_error(status, resp.headers, raw, "an error in a 200 answer", self.secrets)
+            raise APIError(message, type=etype, param=param, code=code, body=body)
+        text = _scrub(raw.decode("utf-8", "replace"), self.secrets).strip()
+        raise StreamError("the server answered a stream request with Content-Type %r, not "
+                          "text/event-stream: %s" % (ctype, text[:200] + ("..." if len(text) > 200 else "")),
+                          body=body if body is not None else text)
+
     def _decode(self, raw: bytes) -> Any:
-        data = _decode_json(raw, "the response body")
+        data = _decode_json(raw, "the response body", self.secrets)
         return data if self.decode is None else self.decode(data)
 
     def _body(self, resp: Any) -> bytes:
@@ -2614,10 +2810,12 @@ class _Call:
                   " body=%s" % data.decode("utf-8", "replace") if self.client.log_bodies and data else "")
 
 
-def _secret_values(headers: dict) -> list:
-    """The credentials among the headers sent, with and without their "Bearer " prefix."""
+def _secret_values(headers: dict, more: Any = ()) -> list:
+    """The credentials among the headers sent (with and without their "Bearer " prefix) and
+    `more`, in every form a server may echo them (see _secret_forms)."""
     values = [v for k, v in headers.items() if k.lower() in _SECRET_HEADERS and v]
-    return values + [v.split(" ", 1)[1] for v in values if " " in v]
+    values += [v.split(" ", 1)[1] for v in values if " " in v]
+    return _secret_forms(values + list(more))
 
 
 def _check_encoding(resp) -> None:
@@ -2750,6 +2948,7 @@ class _StreamCore:
         self.timeout = timeout
         self.watch = watch
         self.cpu = cpu          # the async client's lock around parsing (see AsyncClient)
+        self.secrets: Any = ()  # credentials to scrub from what the server says
         self.parser = _SSEParser(max_event_size)
         self.acc = _Accumulator()
         self.events = 0         # data events seen, [DONE] included
@@ -2803,11 +3002,12 @@ class _StreamCore:
             try:
                 obj = loads(data)
             except _JSON_ERRORS as exc:
+                data = _scrub(data, self.secrets)
                 raise JSONDeserializeError("a stream event is not valid JSON (%s): %r"
                                            % (exc, data[:200]), data) from None
             if type(obj) is dict:
                 if obj.get("error"):
-                    raise _stream_error(data, obj)
+                    raise _stream_error(data, obj, self.secrets)
                 add(obj)
             items.append(obj if decode is None else decode(obj))
 
@@ -2817,7 +3017,7 @@ class _StreamCore:
             return False  # keep-alive, or an event with an empty data line
         if kind != "message":
             if kind == "error":
-                raise _stream_error(data)
+                raise _stream_error(data, None, self.secrets)
             return False  # a named event (ping, ...) that is not a chunk
         self.events += 1
         self._done()
@@ -3048,21 +3248,18 @@ def _final(core: _StreamCore) -> Any:
     return result if core.decode is None else _codec(CreateChatCompletionResponse).decode(result)
 
 
-def _stream_error(data: str, obj=None) -> StreamError:
+def _stream_error(data: str, obj: Any = None, secrets: Any = ()) -> StreamError:
+    """The StreamError of an error event or of a chunk that carries an error, scrubbed."""
     if obj is None:
         try:
             obj = json.loads(data)
         except _JSON_ERRORS:
             obj = None
-    err = obj.get("error", obj) if isinstance(obj, dict) else None
-    if isinstance(err, dict):
-        msg = err.get("message") or "the server sent an error event"
-        return StreamError(str(msg), type=err.get("type") if isinstance(err.get("type"), str) else None,
-                           param=err.get("param") if isinstance(err.get("param"), str) else None,
-                           code=str(err["code"]) if err.get("code") is not None else None, body=obj)
-    if isinstance(err, str):
-        return StreamError(err, body=obj)
-    return StreamError("the server sent an error event: %s" % data[:300], body=data)
+    message, etype, param, code = _error_fields(_scrub_json(obj, secrets))
+    if message is None:
+        message = "the server sent an error event: %s" % _scrub(data, secrets)[:300]
+    return StreamError(message, type=etype, param=param, code=code,
+                       body=_scrub_json(obj, secrets) if obj is not None else _scrub(data, secrets))
 
 
 class _ChatMethods:
@@ -3898,12 +4095,18 @@ class _Accumulator:
         self.usage = None
 
     def add(self, chunk: dict) -> None:
-        self.top.update(chunk)  # the last chunk's id, model, ... win; stream-only keys go in result()
+        top = self.top
+        if None in chunk.values():  # a later null never erases a value an earlier chunk gave
+            for key, value in chunk.items():
+                if value is not None or key not in top:
+                    top[key] = value
+        else:
+            top.update(chunk)  # the last chunk's id, model, ... win; stream-only keys go in result()
         usage = chunk.get("usage")
         if usage is not None:
             self.usage = usage
         choices = chunk.get("choices")
-        if not choices:
+        if not choices or type(choices) is not list:
             return
         for choice in choices:
             if type(choice) is not dict:

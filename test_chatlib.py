@@ -3,6 +3,7 @@
 Run with:  python -m unittest -v test_chatlib
 """
 import asyncio
+import base64
 import contextlib
 import dataclasses
 import email.utils
@@ -1595,7 +1596,7 @@ class ConversationTest(ServerTest):
                                  "messages": [{"role": "user", "content": "Weather in Paris and Oslo?"}]})
         self.assertEqual(second, {"model": "gpt-4o", "tools": tool_json, "messages": [
             {"role": "user", "content": "Weather in Paris and Oslo?"},
-            {"role": "assistant", "tool_calls": [
+            {"role": "assistant", "content": None, "tool_calls": [
                 {"id": "call_1", "type": "function", "function": {"name": "get_weather", "arguments": "{\"city\": \"Paris\"}"}},
                 {"id": "call_2", "type": "function", "function": {"name": "get_weather", "arguments": "{\"city\": \"Oslo\"}"}}]},
             {"role": "tool", "content": "18C", "tool_call_id": "call_1"},
@@ -1719,19 +1720,24 @@ class NetworkTest(ServerTest):
         self.assertEqual(len(self.server.requests), 200)
         self.assertLessEqual(self.server.connections, 8)
 
-    def test_idle_connection_closed_by_the_server_is_replaced_without_a_retry(self):
-        # The server answers one request per connection, then drops the connection when the
-        # next request arrives on it: the race of an idle timeout with a new request.
+    def test_a_request_the_server_read_is_not_sent_again_behind_the_policy(self):
+        # The server answers one request per connection, then drops the connection once it has
+        # read the next request on it: the answer is lost after the whole request was written,
+        # so the server may be generating it.  Sending it again is the retry policy's decision.
         def handle(req):
             if req.nth > 0:
                 return Raw(close=True)
             return reply(200, {"n": len(self.server.requests)})
         self.server.handler = handle
         chat = self.chat(retry=chatlib.RetryPolicy(max_retries=0))
-        for i in range(5):
-            r = chat.with_response.create_byot(REQ)
-            self.assertEqual(r.info.retries, 0)
-        self.assertEqual(self.server.connections, 5)
+        chat.create_byot(REQ)
+        with self.assertRaises(chatlib.APIConnectionError):
+            chat.create_byot(REQ)
+        self.assertEqual(len(self.server.requests), 2)  # once each, never twice behind max_retries=0
+        chat = self.chat(retry=chatlib.RetryPolicy(max_retries=1, sleep=self.clock.sleep, clock=self.clock.clock))
+        chat.create_byot(REQ)
+        r = chat.with_response.create_byot(REQ)
+        self.assertEqual(r.info.retries, 1)  # counted as the retry it is
 
     def test_idle_connection_closed_before_reuse_is_noticed(self):
         self.server.handler = lambda req: Raw(reply(200, {"ok": 1}).items[0], close=True)
@@ -1935,6 +1941,228 @@ class HostileServerTest(ServerTest):
                     self.assertIsInstance(c, (dict, list, str, int, float, bool, type(None)))
             except chatlib.OpenAIError:
                 pass
+
+
+class HostileRoundTwoTest(ServerTest):
+    """Issue 10: no silent empty answers, no leaked keys, no stretchable deadline, no raw exceptions."""
+
+    def test_a_stream_request_answered_without_a_stream(self):
+        chat = self.chat()
+        self.responses.append(reply(200, COMPLETION))  # a server that ignores "stream": true
+        with self.assertRaises(chatlib.StreamError) as cm:
+            chat.create_stream_byot(SREQ)
+        self.assertIn("application/json", str(cm.exception))
+        self.responses.append(reply(200, {"error": {"message": "model overloaded", "type": "server_error"}}))
+        with self.assertRaises(chatlib.APIError) as cm:
+            chat.create_stream_byot(SREQ)
+        self.assertEqual((cm.exception.message, cm.exception.type), ("model overloaded", "server_error"))
+        self.responses.append(reply(200, {"object": "error", "message": "bad model", "code": 404}))  # vLLM's shape
+        with self.assertRaises(chatlib.NotFoundError):
+            chat.create_stream_byot(SREQ)
+        for body in (b"", b": only a comment\n\n"):  # an event stream with no event at all
+            self.responses.append(Raw(sse_head(), chunked([body]), close=False))
+            with self.assertRaises(chatlib.StreamError) as cm:
+                list(chat.create_stream_byot(SREQ))
+            self.assertIn("without a single event", str(cm.exception))
+
+    def test_a_later_null_does_not_erase_an_earlier_value(self):
+        first = dict(chunk("a"), service_tier="default", system_fingerprint="fp_1", metadata={"k": "v"},
+                     moderation={"input": None})
+        last = dict(chunk(finish="stop"), service_tier=None, system_fingerprint=None, metadata=None, moderation=None)
+        out = chatlib.accumulate([first, last])
+        self.assertEqual((out["service_tier"], out["system_fingerprint"], out["metadata"]),
+                         ("default", "fp_1", {"k": "v"}))
+        self.assertEqual(out["moderation"], {"input": None})
+        self.assertIsNone(chatlib.accumulate([dict(chunk("a"), service_tier=None)])["service_tier"])
+        for odd in (5, "x", {"0": {}}, [None, 3, "s"]):  # choices that are not a list of objects
+            self.assertEqual(chatlib.accumulate([dict(chunk("a"), choices=odd)])["choices"], [])
+
+    def secret_forms(self, secret):
+        return [secret, json.dumps(secret)[1:-1], base64.b64encode(secret.encode()).decode()]
+
+    def assert_no_secret(self, text, *secrets):
+        for s in secrets:
+            for form in self.secret_forms(s):
+                self.assertNotIn(form, text)
+
+    def test_keys_echoed_in_any_form_are_scrubbed(self):
+        key = "sk-test-key-123456"
+        escaped = "".join("\\u%04x" % ord(c) for c in key[:3]) + key[3:]  # JSON that decodes to the key
+        chat = self.chat(key=key, retry=chatlib.RetryPolicy(max_retries=0))
+        bodies = ['{"error": {"message": "bad key %s", "param": "%s"}}' % (escaped, escaped),
+                  '{"detail": "Bearer %s"}' % escaped, "<html>Bearer %s</html>" % key]
+        for body in bodies:
+            self.responses.append(reply(401, body))
+            with self.assertRaises(chatlib.AuthenticationError) as cm:
+                chat.create_byot(REQ)
+            self.assert_no_secret(str(cm.exception) + repr(cm.exception.body) + str(cm.exception.param), key)
+        events = ['data: {"error": {"message": "key %s"}}\n\n' % escaped,
+                  'event: error\ndata: {"message": "key %s"}\n\n' % escaped,
+                  'event: error\ndata: key %s\n\n' % key, 'data: {not json %s\n\n' % key]
+        for event in events:
+            self.responses.append(sse(event))
+            with self.assertRaises(chatlib.OpenAIError) as cm:
+                list(chat.create_stream_byot(SREQ))
+            self.assert_no_secret(str(cm.exception) + repr(getattr(cm.exception, "body", "")) +
+                                  repr(getattr(cm.exception, "text", "")), key)
+        self.responses.append(reply(200, "not json, but the key %s" % key))
+        with self.assertRaises(chatlib.JSONDeserializeError) as cm:
+            chat.create_byot(REQ)
+        self.assert_no_secret(str(cm.exception) + cm.exception.text, key)
+
+    def test_identifiers_are_not_rewritten(self):
+        cfg = chatlib.OpenAIConfig(api_key="sk-test-key-123456", api_base=self.server.base, org_id="org-abc",
+                                   project_id="proj_xyz")
+        self.responses.append(reply(403, {"error": {"message": "not allowed for org-abc from project proj_xyz"}}))
+        with self.assertRaises(chatlib.PermissionDeniedError) as cm:
+            chatlib.Client(cfg, proxy=False, max_retries=0).chat().create_byot(REQ)
+        self.assertIn("org-abc from project proj_xyz", str(cm.exception))
+
+    def test_proxy_credentials_never_show(self):
+        password = "pa:ss#w/rd?x"
+        for url in ("http://user:%s@127.0.0.1:1" % password, "http://user:pa%3Ass@127.0.0.1:1/x?y#z"):
+            try:
+                chatlib.Client(chatlib.OpenAIConfig(api_base=self.server.base), proxy=url)
+            except chatlib.InvalidArgumentError as exc:
+                self.assertNotIn("ss#w", str(exc))
+                self.assertNotIn("pa%3Ass", str(exc))
+        pair = "user:s3cr3t-pw"
+        proxy = Server(lambda req: reply(407, {"error": {"message": "denied %s (%s)" % (
+            req.headers.get("proxy-authorization"), base64.b64decode(
+                req.headers.get("proxy-authorization", "Basic ").split()[-1]).decode())}}))
+        self.addCleanup(proxy.close)
+        client = self.client(proxy="http://%s@127.0.0.1:%d" % (pair, proxy.port), retry=chatlib.RetryPolicy(max_retries=0))
+        with self.assertRaises(chatlib.APIStatusError) as cm:
+            client.chat().create_byot(REQ)
+        self.assertEqual(cm.exception.status_code, 407)
+        self.assertIn("denied", str(cm.exception))
+        self.assert_no_secret(str(cm.exception) + repr(cm.exception.body), pair, "s3cr3t-pw")
+
+    def test_headers_that_cannot_be_sent_are_refused_when_given(self):
+        cases = [dict(api_key="sk-€-secret"), dict(org_id="org-€"), dict(headers={"X-A": "caf€"}),
+                 dict(headers={"Bad\0Name": "v"}), dict(headers={"Nämé": "v"}), dict(headers={"": "v"})]
+        for kw in cases:
+            with self.assertRaises(chatlib.InvalidArgumentError, msg=kw) as cm:
+                chatlib.OpenAIConfig(api_base="http://h", **kw)
+            self.assertNotIn("€-secret", str(cm.exception))
+        with self.assertRaises(chatlib.InvalidArgumentError):
+            self.chat().create_byot(REQ, extra_headers={"X-B": "\u2028"})
+        with self.assertRaises(chatlib.InvalidArgumentError):
+            chatlib.AzureConfig(api_base="http://h", api_key="az-€", deployment_id="d", api_version="v")
+        self.assertEqual(self.server.requests, [])
+
+    def test_bad_urls_and_paths_are_refused(self):
+        for url in ("http://[::1/v1", "http://[zz]/v1", "http://h:abc/v1", "http://héllo/v1"):
+            with self.assertRaises(chatlib.InvalidArgumentError, msg=url):
+                chatlib.OpenAIConfig(api_base=url)
+        for dep in (".", ".."):
+            with self.assertRaises(chatlib.InvalidArgumentError):
+                chatlib.AzureConfig(api_base="http://h", deployment_id=dep, api_version="v")
+
+    def test_absurd_seconds_are_refused_up_front(self):
+        for kw in (dict(timeout=1e10), dict(deadline=1e10), dict(timeout=float("inf")), dict(deadline=float("nan"))):
+            with self.assertRaises(chatlib.InvalidArgumentError, msg=kw):
+                self.client(**kw)
+        with self.assertRaises(chatlib.InvalidArgumentError):
+            chatlib.RetryPolicy(max_delay=float("inf"))
+        with self.assertRaises(chatlib.InvalidArgumentError):
+            self.chat().create_byot(REQ, deadline=1e10)
+        self.assertEqual(self.chat(timeout=1e9, deadline=1e9).create_byot(REQ)["ok"], True)
+
+    def test_a_dripping_proxy_tunnel_is_cut_at_the_deadline(self):
+        stop = threading.Event()
+        self.addCleanup(stop.set)
+        lsock = socket.socket()
+        lsock.bind(("127.0.0.1", 0))
+        lsock.listen(4)
+        self.addCleanup(lsock.close)
+
+        def proxy():
+            conn, _ = lsock.accept()
+            with conn:
+                conn.recv(65536)
+                for byte in b"HTTP/1.1 200 Connection established\r\n" * 100:  # one byte at a time
+                    if stop.wait(0.05):
+                        return
+                    try:
+                        conn.sendall(bytes([byte]))
+                    except OSError:
+                        return
+        threading.Thread(target=proxy, daemon=True).start()
+        client = self.client(proxy="http://127.0.0.1:%d" % lsock.getsockname()[1], timeout=0.5, deadline=0.6,
+                             retry=chatlib.RetryPolicy(max_retries=0))
+        cfg = chatlib.OpenAIConfig(api_key="sk-test-key-123456", api_base="https://example.invalid/v1")
+        client = chatlib.Client(cfg, proxy="http://127.0.0.1:%d" % lsock.getsockname()[1], timeout=0.5,
+                                deadline=0.6, max_retries=0)
+        t0 = time.monotonic()
+        with self.assertRaises(chatlib.APITimeoutError) as cm:
+            client.chat().create_byot(REQ)
+        self.assertLess(time.monotonic() - t0, WAIT / 2)
+        self.assertIn("deadline", str(cm.exception))
+
+    def test_a_long_line_in_small_pieces_costs_linear_time(self):
+        line = b"data: " + b"x" * (2 * 1024 * 1024) + b"\n\n"
+        pieces = [line[i:i + 512] for i in range(0, len(line), 512)]
+        t0 = time.process_time()
+        events = list(chatlib.iter_sse(pieces))
+        self.assertEqual(len(events[0].data), 2 * 1024 * 1024)
+        self.assertLess(time.process_time() - t0, 2.0)  # quadratic took many seconds; linear takes ms
+
+    def test_raw_exceptions_from_hostile_shapes_become_chatlib_errors(self):
+        policy = chatlib.RetryPolicy()
+        self.assertIsNone(chatlib._retry_after({"retry-after": "Wed, 21 Oct 99999 07:28:00 GMT"}))
+        self.assertIsNotNone(policy.delay(0, {"retry-after": "Mon, 01 Jan 10000 00:00:00 GMT"}))
+        for tag in (["function"], {"a": 1}):
+            with self.assertRaises(chatlib.JSONDeserializeError) as cm:
+                chatlib.CreateChatCompletionRequest.from_dict(dict(REQ, tools=[{"type": tag, "function": {"name": "f"}}]))
+            self.assertIn("tools[0].type", str(cm.exception))
+        bad_tool = dict(COMPLETION, choices=[{"index": 0, "message": {"role": "assistant", "tool_calls": [
+            {"id": "c", "type": ["function"]}]}}])
+        self.responses.append(reply(200, bad_tool))
+        req = chatlib.CreateChatCompletionRequest.from_dict(REQ)
+        with self.assertRaises(chatlib.JSONDeserializeError):
+            self.chat().create(req)
+        for location in ("http://127.0.0.1:abc/x", "http://127.0.0.1:99999/x", "http://[::1/x", "/caf\u00e9"):
+            self.responses.append(reply(307, "", {"Location": location}))
+            with self.assertRaises(chatlib.APIStatusError, msg=location) as cm:
+                self.chat().create_byot(REQ)
+            self.assertIn("redirect not followed", str(cm.exception))
+
+    def test_interim_responses_are_skipped(self):
+        body = json.dumps(COMPLETION).encode()
+        early = b"HTTP/1.1 103 Early Hints\r\nLink: </style.css>; rel=preload\r\n\r\n"
+        self.responses.append(Raw(early + early + b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
+                                  b"Content-Length: %d\r\n\r\n%s" % (len(body), body), close=False))
+        self.assertEqual(self.chat().create_byot(REQ), COMPLETION)
+        self.responses.append(Raw(early * 40))
+        with self.assertRaises(chatlib.APIConnectionError) as cm:
+            self.chat(retry=chatlib.RetryPolicy(max_retries=0)).create_byot(REQ)
+        self.assertIn("interim", str(cm.exception))
+
+    def test_requests_are_built_as_the_spec_says(self):
+        msgs = (chatlib.ChatCompletionRequestUserMessage(content="Hi"),
+                chatlib.ChatCompletionResponseMessage.from_dict(
+                    {"role": "assistant", "content": None, "annotations": [], "tool_calls": [
+                        {"id": "c1", "type": "function", "function": {"name": "f", "arguments": "{}"}}]}))
+        body = chatlib.CreateChatCompletionRequest(model="m", messages=msgs).to_dict()  # a tuple of messages
+        self.assertEqual(body["messages"][1], {"role": "assistant", "content": None, "tool_calls": [
+            {"id": "c1", "type": "function", "function": {"name": "f", "arguments": "{}"}}]})
+        d = dict(REQ, messages=[{"role": "assistant", "content": None, "tool_calls": [
+            {"id": "c1", "type": "function", "function": {"name": "f", "arguments": "{}"}}]}])
+        self.assertEqual(chatlib.CreateChatCompletionRequest.from_dict(d).to_dict(), d)
+        for part in (chatlib.ChatCompletionRequestMessageContentPartText(text=None),
+                     chatlib.ChatCompletionRequestMessageContentPartImage(image_url=None),
+                     chatlib.ChatCompletionRequestMessageContentPartImage(image_url=chatlib.ImageUrl(url=None)),
+                     chatlib.ChatCompletionRequestMessageContentPartFile(file=None)):
+            with self.assertRaises(chatlib.InvalidArgumentError, msg=part):
+                part.to_dict()
+
+    def test_run_tool_calls_takes_any_mapping(self):
+        def get_weather(city: str) -> str:
+            return "sunny in " + city
+        out = chatlib.run_tool_calls(TOOL_CALL_RESPONSE["choices"][0]["message"],
+                                     types.MappingProxyType({"get_weather": get_weather}))
+        self.assertEqual([m.content for m in out], ["sunny in Paris", "sunny in Oslo"])
 
 
 class SSEFuzzTest(unittest.TestCase):
