@@ -203,11 +203,15 @@ class OpenAIConfig:
     ``query() -> dict``; write your own for a provider with other rules.
     """
 
-    def __init__(self, api_key: str | None = None, api_base: str | None = None,
+    def __init__(self, api_key: str | Callable[[], str] | None = None, api_base: str | None = None,
                  org_id: str | None = None, project_id: str | None = None,
-                 headers: dict | None = None) -> None:
-        self.api_key = api_key if api_key is not None else _env("OPENAI_API_KEY")
-        self.api_base = _check_base_url(api_base or _env("OPENAI_BASE_URL") or _DEFAULT_BASE, "api_base")
+                 headers: dict | None = None, *, base_url: str | None = None) -> None:
+        if base_url is not None and api_base is not None and base_url != api_base:
+            raise InvalidArgumentError("give api_base or base_url (the same thing), not both")
+        self.token_provider = api_key if callable(api_key) else None
+        self.api_key = None if callable(api_key) else api_key if api_key is not None else _env("OPENAI_API_KEY")
+        self.api_base = _check_base_url(api_base or base_url or _env("OPENAI_BASE_URL") or _DEFAULT_BASE,
+                                        "api_base")
         self.org_id = org_id if org_id is not None else _env("OPENAI_ORG_ID")
         self.project_id = project_id if project_id is not None else _env("OPENAI_PROJECT_ID")
         self._extra_headers = _check_headers(headers, "headers")
@@ -223,20 +227,40 @@ class OpenAIConfig:
             self._headers["OpenAI-Project"] = self.project_id
         self._headers.update(self._extra_headers)
 
+    @property
+    def base_url(self) -> str:
+        """The same as `api_base`, under the official SDK's name."""
+        return self.api_base
+
     def url(self, path: str) -> str:
         """The full URL of an API path such as ``/chat/completions``."""
         return self.api_base + path
 
     def headers(self) -> dict:
-        """The headers of every request: credentials and the `headers` given."""
-        return dict(self._headers)
+        """The headers of every request: credentials and the `headers` given.  A token provider
+        (an `api_key` that is a function) is called each time: for every attempt, retries too."""
+        if self.token_provider is None:
+            return dict(self._headers)
+        h = {"Authorization": "Bearer " + _provided_token(self.token_provider, "api_key()")}
+        h.update(self._headers)
+        return h
 
     def query(self) -> dict:
         """Query parameters added to every request (none for OpenAI)."""
         return {}
 
     def __repr__(self) -> str:
-        return "OpenAIConfig(api_base=%r, api_key=%s)" % (self.api_base, "'***'" if self.api_key else None)
+        key = "<token provider>" if self.token_provider else "'***'" if self.api_key else None
+        return "OpenAIConfig(api_base=%r, api_key=%s)" % (self.api_base, key)
+
+
+def _provided_token(provider: Callable[[], str], what: str) -> str:
+    """A token provider's answer, checked; what it raises passes through unchanged."""
+    token = provider()
+    if not isinstance(token, str) or not token:
+        raise InvalidArgumentError("%s returned %s, not a non-empty string" % (what, type(token).__name__))
+    _check_header("Authorization", token, secret=True, what=what)
+    return token
 
 
 class AzureConfig:
@@ -280,12 +304,7 @@ class AzureConfig:
     def headers(self) -> dict:
         h = {}
         if self.token_provider is not None:
-            token = self.token_provider()
-            if not isinstance(token, str) or not token:
-                raise InvalidArgumentError("token_provider returned %s, not a non-empty string"
-                                           % type(token).__name__)
-            _check_header("Authorization", token, secret=True, what="token_provider()")
-            h["Authorization"] = "Bearer " + token
+            h["Authorization"] = "Bearer " + _provided_token(self.token_provider, "token_provider()")
         elif self.api_key:
             h["api-key"] = self.api_key
         h.update(self._extra_headers)
@@ -2563,18 +2582,43 @@ class Client:
             raise InvalidArgumentError("pool_size must be a whole number >= 0, not %r" % (pool_size,))
         self.pool_size = pool_size
         self.log_bodies = bool(log_bodies)
-        self._transport = None
+        self._box: list = [None]  # the transport: shared with the clients with_options() makes
         self._lock = threading.Lock()
+        self._owner = True        # whether close() closes the pool (with_options' clients do not)
         self._origin = _origin(config.url(""))
 
     def chat(self) -> Chat:
         """The Chat Completions API of this client."""
         return Chat(self)
 
+    def with_options(self, *, timeout: float | None = None, deadline: float | None = None,
+                     max_retries: int | None = None, retry: RetryPolicy | None = None) -> Client:
+        """This client with other settings, for one call or many, as the official SDK's
+        ``with_options``: ``client.with_options(max_retries=0).chat().create(...)``.  It shares
+        this client's configuration and connection pool; closing it leaves the pool open."""
+        new = object.__new__(type(self))
+        new.__dict__.update(self.__dict__)
+        new._owner = False
+        if timeout is not None:
+            new.timeout = _check_seconds(timeout, "timeout", False)
+        if deadline is not None:
+            new.deadline = _check_seconds(deadline, "deadline", False)
+        if retry is not None and max_retries is not None:
+            raise InvalidArgumentError("give max_retries or retry=RetryPolicy(...), not both")
+        if retry is not None:
+            if not isinstance(retry, RetryPolicy):
+                raise InvalidArgumentError("retry must be a RetryPolicy, not %s" % type(retry).__name__)
+            new.retry = retry
+        elif max_retries is not None:
+            old = self.retry
+            new.retry = RetryPolicy(max_retries, old.initial_delay, old.max_delay, old.max_retry_after,
+                                    old.sleep, old.clock, old.random)
+        return new
+
     def close(self) -> None:
         """Closes the idle connections; the client stays usable and opens new ones when needed."""
-        t = self._transport
-        if t is not None:
+        t = self._box[0]
+        if t is not None and self._owner:
             t.pool.close()
 
     def __enter__(self) -> Client:
@@ -2584,8 +2628,8 @@ class Client:
         self.close()
 
     def __del__(self) -> None:
-        t = getattr(self, "_transport", None)
-        if t is not None:
+        t = getattr(self, "_box", [None])[0]
+        if t is not None and self._owner:
             try:
                 t.pool.close()
             except Exception:  # at interpreter exit the modules it needs may be gone already
@@ -2595,12 +2639,12 @@ class Client:
         return "Client(%r, timeout=%s, max_retries=%d)" % (self.config, self.timeout, self.retry.max_retries)
 
     def _get_transport(self) -> _Transport:
-        t = self._transport
+        t = self._box[0]
         if t is None:
             with self._lock:
-                t = self._transport
+                t = self._box[0]
                 if t is None:
-                    t = self._transport = _Transport(self.proxy, self.ssl_context, self.pool_size)
+                    t = self._box[0] = _Transport(self.proxy, self.ssl_context, self.pool_size)
         return t
 
     def _headers(self, accept: str, extra: dict) -> dict:
@@ -3622,8 +3666,8 @@ class AsyncClient:
         self.max_concurrency = max_concurrency
         self._workers = _Workers(max_concurrency)
         self._readers = _Workers(_READERS)
-        self._loop: Any = None
-        self._slots: Any = None
+        self._binding: list = [None, None]  # the event loop and its semaphore: shared by with_options
+        self._owner = True
         self._watches: set = set()  # of the calls and streams under way, for aclose()
         # One worker at a time parses: the GIL lets only one run Python anyway, and the event
         # loop then waits for one thread, not for every worker, to have its turn.
@@ -3633,10 +3677,32 @@ class AsyncClient:
         """The Chat Completions API of this client, with coroutine methods."""
         return AsyncChat(self)
 
+    def with_options(self, *, timeout: float | None = None, deadline: float | None = None,
+                     max_retries: int | None = None, retry: RetryPolicy | None = None) -> AsyncClient:
+        """As Client.with_options: other settings, the same configuration, connections, threads
+        and max_concurrency; closing the new client leaves all of those to this one."""
+        new = object.__new__(type(self))
+        new.__dict__.update(self.__dict__)
+        new.client = self.client.with_options(timeout=timeout, deadline=deadline, max_retries=max_retries,
+                                              retry=retry)
+        new._owner = False
+        return new
+
+    @property
+    def _loop(self) -> Any:
+        return self._binding[0]
+
+    @property
+    def _slots(self) -> Any:
+        return self._binding[1]
+
     async def aclose(self) -> None:
         """Stops the calls and streams under way, closes the idle connections and waits for the
-        worker threads to end (without blocking the event loop)."""
+        worker threads to end (without blocking the event loop).  A client made by with_options
+        leaves them to the client it came from."""
         import asyncio
+        if not self._owner:
+            return
         for watch in list(self._watches):
             watch.fire("the AsyncClient was closed")
         threads = self._workers.close() + self._readers.close()
@@ -3662,7 +3728,7 @@ class AsyncClient:
 
     def __del__(self) -> None:
         workers = getattr(self, "_workers", None)
-        if workers is not None:
+        if workers is not None and self._owner:
             try:
                 workers.close()
                 self._readers.close()
@@ -3675,16 +3741,13 @@ class AsyncClient:
     def _bind(self) -> Any:
         import asyncio
         loop = asyncio.get_running_loop()
-        if self._loop is None:
-            self._loop = loop
-            self._slots = asyncio.Semaphore(self.max_concurrency)
-        elif self._loop is not loop:
-            if self._loop.is_closed():  # asyncio.run() once more: its loop is new, the old one gone
-                self._loop = loop
-                self._slots = asyncio.Semaphore(self.max_concurrency)
-            else:
-                raise InvalidArgumentError("this AsyncClient belongs to another event loop; make one "
-                                           "AsyncClient per event loop")
+        bound = self._binding[0]
+        if bound is None or (bound is not loop and bound.is_closed()):
+            # The first use, or asyncio.run() once more: its loop is new, the old one gone.
+            self._binding[:] = [loop, asyncio.Semaphore(self.max_concurrency)]
+        elif bound is not loop:
+            raise InvalidArgumentError("this AsyncClient belongs to another event loop; make one "
+                                       "AsyncClient per event loop")
         return loop
 
     def _run(self, fn: Callable[[], Any], discard: Callable[[Any], None] | None = None,

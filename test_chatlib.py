@@ -36,7 +36,7 @@ WAIT = 10.0  # the longest any test waits on an event before failing
 # Every key and token the tests use.  The whole suite logs chatlib at DEBUG into LOG, and no
 # secret may appear there (tearDownModule checks), nor in any error message (tests check).
 SECRETS = ("sk-test-key-123456", "sk-very-secret", "sk-secret", "sk-env", "sk-arg", "az-key", "azk", "tok-a",
-           "tok-b", "sk-log-secret-777")
+           "tok-b", "sk-log-secret-777", "s3cr3t-pw", "user:s3cr3t-pw")
 LOG = io.StringIO()
 CLIENTS_MADE = []  # ServerTest.client() notes each client it makes
 _log_handler = logging.StreamHandler(LOG)
@@ -54,7 +54,8 @@ def tearDownModule():
     logger.removeHandler(_log_handler)
     logger.setLevel(logging.NOTSET)
     text = LOG.getvalue()
-    leaked = [s for s in SECRETS if s in text]
+    leaked = [s for s in SECRETS
+              if any(form in text for form in (s, json.dumps(s)[1:-1], base64.b64encode(s.encode()).decode()))]
     if leaked:
         raise AssertionError("secrets in the DEBUG log of the suite: %s" % leaked)
     if CLIENTS_MADE and "POST http://127.0.0.1" not in text:  # else the check above proves nothing
@@ -3033,6 +3034,71 @@ class AsyncTest(ServerTest):
         self.assertEqual([m.tool_call_id for m in out], ["call_1", "call_2"])
         out = asyncio.run(chatlib.arun_tool_calls(msg, types.MappingProxyType({"get_weather": plain})))
         self.assertEqual(out[0].content, "plain Paris")
+
+
+class ProviderOptionsTest(ServerTest):
+    """Issue 11: per-call options, and an OpenAIConfig whose key is a token provider."""
+
+    def test_with_options_shares_configuration_and_pool(self):
+        client = self.client()
+        strict = client.with_options(max_retries=0, timeout=5)
+        self.assertEqual((strict.timeout, client.timeout, strict.retry.max_retries), (5.0, 600.0, 0))
+        self.responses.append(reply(503, "busy"))
+        with self.assertRaises(chatlib.InternalServerError):
+            strict.chat().create_byot(REQ)
+        self.assertEqual(len(self.server.requests), 1)
+        self.responses += [reply(503, "busy"), reply(200, COMPLETION)]
+        self.assertEqual(client.chat().create_byot(REQ), COMPLETION)  # the original still retries
+        strict.close()  # leaves the shared pool alone
+        client.chat().create_byot(REQ)
+        strict.with_options(deadline=30).chat().create_byot(REQ)
+        self.assertEqual(self.server.connections, 1)
+        self.assertEqual(self.last.headers["authorization"], "Bearer sk-test-key-123456")
+        for bad in (dict(timeout=0), dict(deadline=-1), dict(max_retries=-1), dict(retry=3),
+                    dict(max_retries=1, retry=chatlib.RetryPolicy())):
+            with self.assertRaises(chatlib.InvalidArgumentError, msg=bad):
+                client.with_options(**bad)
+
+        async def body():
+            aclient = chatlib.AsyncClient(client.config, proxy=False)
+            derived = aclient.with_options(max_retries=0)
+            self.responses.append(reply(500, "x"))
+            with self.assertRaises(chatlib.InternalServerError):
+                await derived.chat().create_byot(REQ)
+            await derived.aclose()  # leaves the original's threads and pool
+            self.assertEqual(await aclient.chat().create_byot(REQ), {"ok": True, "path": "/v1/chat/completions"})
+            await aclient.aclose()
+        asyncio.run(body())
+        self.assertEqual(worker_threads(), [])
+
+    def test_a_token_provider_as_the_key(self):
+        # Azure OpenAI's v1 endpoint with a Microsoft Entra ID token: no api-version, the model
+        # in the body, a bearer token asked for on every attempt.
+        tokens = iter(["tok-a", "tok-b"])
+        base = "http://127.0.0.1:%d/openai/v1" % self.server.port
+        cfg = chatlib.OpenAIConfig(api_key=lambda: next(tokens), base_url=base)
+        self.assertEqual((cfg.base_url, repr(cfg)), (base, "OpenAIConfig(api_base=%r, api_key=<token provider>)" % base))
+        self.responses += [reply(503, ""), reply(200, COMPLETION)]
+        chat = chatlib.Client(cfg, proxy=False, retry=chatlib.RetryPolicy(sleep=self.clock.sleep)).chat()
+        self.assertEqual(chat.create_byot(dict(REQ, model="my-deployment")), COMPLETION)
+        self.assertEqual([r.headers["authorization"] for r in self.server.requests], ["Bearer tok-a", "Bearer tok-b"])
+        self.assertEqual((self.last.path, self.last.query, self.last.json()["model"]),
+                         ("/openai/v1/chat/completions", "", "my-deployment"))
+
+        class Expired(Exception):
+            pass
+
+        def failing():
+            raise Expired("the token could not be renewed")
+        chat = chatlib.Client(chatlib.OpenAIConfig(api_key=failing, api_base=base), proxy=False).chat()
+        with self.assertRaises(Expired):  # not retried, not wrapped
+            chat.create_byot(REQ)
+        for bad in (lambda: "", lambda: None, lambda: "tok\r\nX: 1", lambda: "t€k"):
+            with self.assertRaises(chatlib.InvalidArgumentError):
+                chatlib.Client(chatlib.OpenAIConfig(api_key=bad, api_base=base), proxy=False).chat().create_byot(REQ)
+        self.assertEqual(len(self.server.requests), 2)
+        with self.assertRaises(chatlib.InvalidArgumentError):
+            chatlib.OpenAIConfig(api_base="http://a/v1", base_url="http://b/v1")
 
 
 # ---------------------------------------------------------------- command line
