@@ -46,7 +46,7 @@ __all__ = [
     "AsyncChatCompletionResponseStream", "ResponseInfo", "ListChatCompletionsQuery",
     "GetChatCompletionMessagesQuery",
     # helpers for chat applications
-    "accumulate", "function_tool", "parse_arguments", "run_tool_calls", "arun_tool_calls", "response_format", "parse_completion",
+    "REASONING_FIELDS", "accumulate", "function_tool", "parse_arguments", "run_tool_calls", "arun_tool_calls", "response_format", "parse_completion",
     # command line
     "main",
     # types: the spec's schemas
@@ -2136,10 +2136,13 @@ class ChatCompletionResponseMessage(_Model):
     function_call: Optional[FunctionCall] = None
     audio: Optional[ChatCompletionResponseMessageAudio] = None
 
-    def to_request(self) -> ChatCompletionRequestAssistantMessage:
+    def to_request(self, keep: Iterable[str] | bool = ()) -> ChatCompletionRequestAssistantMessage:
         """This reply as the assistant message of the next request: content, refusal, tool calls,
-        the audio id and function_call; what only a response has (annotations, the audio data,
-        provider extras such as reasoning_content) is left out."""
+        the audio id and function_call.  What only a response has (annotations, the audio data)
+        is left out, and so are provider fields (in `extra`) unless `keep` names them, or is True
+        for all: ``keep=chatlib.REASONING_FIELDS`` sends back the reasoning that DeepSeek's
+        thinking mode, vLLM and OpenRouter ask for in a conversation with tool calls.  By
+        default none is sent, since OpenAI rejects message fields it does not know."""
         tool_calls = None
         if self.tool_calls is not None:
             tool_calls = []
@@ -2148,10 +2151,20 @@ class ChatCompletionResponseMessage(_Model):
                     call = ChatCompletionMessageToolCall(id=call.id, function=call.function)
                 tool_calls.append(call)
         audio = self.audio
-        return ChatCompletionRequestAssistantMessage(
+        message = ChatCompletionRequestAssistantMessage(
             content=self.content, refusal=self.refusal, tool_calls=tool_calls,
             audio=ChatCompletionRequestAssistantMessageAudio(id=audio.id) if audio is not None and audio.id else None,
             function_call=self.function_call)
+        extra = self._extra or {}
+        names = list(extra) if keep is True else [] if keep is False else [k for k in keep if k in extra]
+        for name in names:
+            if extra[name] is not None:
+                message.extra[name] = extra[name]
+        return message
+
+
+# Where reasoning models put their reasoning in an answer, to be sent back with it (to_request).
+REASONING_FIELDS = ("reasoning_content", "reasoning", "reasoning_details")
 
 
 @_dataclass
@@ -4214,7 +4227,10 @@ class _Accumulator:
                         if extra is None:
                             extra = state.delta_extra = {}
                         old = extra.get(key)
-                        extra[key] = old + value if type(value) is str and type(old) is str else value
+                        if type(value) is type(old) and (type(value) is str or type(value) is list):
+                            extra[key] = old + value  # reasoning text, or OpenRouter's reasoning_details
+                        else:
+                            extra[key] = value
             value = choice.get("finish_reason")
             if value is not None:
                 state.finish_reason = value

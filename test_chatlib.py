@@ -3100,6 +3100,62 @@ class ProviderOptionsTest(ServerTest):
         with self.assertRaises(chatlib.InvalidArgumentError):
             chatlib.OpenAIConfig(api_base="http://a/v1", base_url="http://b/v1")
 
+    def reasoning_server(self, field, value, stream=False):
+        """A provider that answers a tool call with reasoning in `field` and, as DeepSeek's thinking
+        mode and OpenRouter do, answers 400 when the next request does not send it back."""
+        call = {"id": "call_1", "type": "function", "function": {"name": "get_weather", "arguments": '{"city": "Paris"}'}}
+
+        def handle(req):
+            messages = req.json()["messages"]
+            assistant = [m for m in messages if m.get("role") == "assistant"]
+            if not assistant:
+                message = {"role": "assistant", "content": "", field: value, "tool_calls": [call]}
+                if not stream:
+                    return reply(200, dict(COMPLETION, choices=[{"index": 0, "message": message,
+                                                                 "finish_reason": "tool_calls"}]))
+                half = value[:1] if isinstance(value, list) else value[:3]
+                rest = value[1:] if isinstance(value, list) else value[3:]
+                return sse(chunk(role="assistant", **{field: half}), chunk(**{field: rest}),
+                           chunk(tool_calls=[dict(call, index=0)]), chunk(finish="tool_calls"))
+            if assistant[0].get(field) != value:
+                return reply(400, {"error": {"message": "The %s in the thinking mode must be passed back" % field,
+                                             "type": "invalid_request_error"}})
+            return reply(200, COMPLETION)
+        self.server.handler = handle
+
+    def test_reasoning_goes_back_with_tool_calls(self):
+        def get_weather(city: str) -> str:
+            return "18C in " + city
+        cases = [("reasoning_content", "I should call the tool."),  # DeepSeek, vLLM
+                 ("reasoning", "Thinking about Paris."),  # vLLM's newer parsers, OpenRouter
+                 ("reasoning_details", [{"type": "reasoning.text", "text": "a"},
+                                        {"type": "reasoning.text", "text": "b"}])]  # OpenRouter
+        for field, value in cases:
+            for stream in (False, True):
+                self.reasoning_server(field, value, stream)
+                chat = self.chat()
+                request = chatlib.CreateChatCompletionRequest(
+                    model="deepseek-chat", messages=[chatlib.ChatCompletionRequestUserMessage(content="Weather in Paris?")],
+                    tools=[chatlib.function_tool(get_weather)])
+                if stream:
+                    answer = chat.create_stream(request).final()
+                else:
+                    answer = chat.create(request)
+                message = answer.choices[0].message
+                self.assertEqual(message.extra[field], value)
+                request.messages += [message.to_request(keep=chatlib.REASONING_FIELDS),
+                                     *chatlib.run_tool_calls(message, [get_weather])]
+                self.assertEqual(chat.create(request).choices[0].message.content, "Hello!", (field, stream))
+                request.messages[1] = message  # put back as it came: OpenAI's safe default drops it
+                with self.assertRaises(chatlib.BadRequestError):
+                    chat.create(request)
+        self.reasoning_server("reasoning_content", "Because.")  # the byot way: the dict goes back as it is
+        chat = self.chat()
+        messages = [{"role": "user", "content": "Weather in Paris?"}]
+        message = chat.create_byot({"model": "deepseek-chat", "messages": messages})["choices"][0]["message"]
+        messages += [message] + [m.to_dict() for m in chatlib.run_tool_calls(message, [get_weather])]
+        self.assertEqual(chat.create_byot({"model": "deepseek-chat", "messages": messages}), COMPLETION)
+
 
 # ---------------------------------------------------------------- command line
 
