@@ -3331,6 +3331,19 @@ class _ChatMethods:
     """
 
     _raw = False
+    _client_type: Any = None  # the client class the methods run on
+
+    def __init__(self, client: Any, _raw: bool = False) -> None:
+        if not isinstance(client, self._client_type):
+            raise InvalidArgumentError("%s needs a chatlib.%s, not %s" % (
+                type(self).__name__, self._client_type.__name__, type(client).__name__))
+        self.client = client
+        self._raw = _raw
+
+    @property
+    def with_response(self) -> Any:
+        """The same methods, returning APIResponse(data, info) instead of the data alone."""
+        return type(self)(self.client, _raw=True)
 
     # -- bring your own types: dicts in, dicts out
 
@@ -3492,17 +3505,7 @@ class _ChatMethods:
 
 class Chat(_ChatMethods):
     __doc__ = _ChatMethods.__doc__
-
-    def __init__(self, client: Client, _raw: bool = False) -> None:
-        if not isinstance(client, Client):
-            raise InvalidArgumentError("Chat needs a chatlib.Client, not %s" % type(client).__name__)
-        self.client = client
-        self._raw = _raw
-
-    @property
-    def with_response(self) -> Chat:
-        """The same methods, returning APIResponse(data, info) instead of the data alone."""
-        return Chat(self.client, _raw=True)
+    _client_type = Client
 
     def _call(self, method, path, body=None, params=(), decode=None, **opts):
         data, info = self.client._send(method, path, body, params=params, decode=decode, **opts)
@@ -3845,16 +3848,7 @@ class AsyncChat(_ChatMethods):
     as coroutines.  ``await chat.create_stream(...)`` returns an AsyncChatCompletionResponseStream
     once the response has begun; ``list_all`` and ``messages_all`` are async iterators."""
 
-    def __init__(self, client: AsyncClient, _raw: bool = False) -> None:
-        if not isinstance(client, AsyncClient):
-            raise InvalidArgumentError("AsyncChat needs a chatlib.AsyncClient, not %s" % type(client).__name__)
-        self.client = client
-        self._raw = _raw
-
-    @property
-    def with_response(self) -> AsyncChat:
-        """The same methods, returning APIResponse(data, info) instead of the data alone."""
-        return AsyncChat(self.client, _raw=True)
+    _client_type = AsyncClient
 
     async def _call(self, method, path, body=None, params=(), decode=None, **opts):
         data, info = await self.client._send(method, path, body, params=params, decode=decode, **opts)

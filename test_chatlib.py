@@ -2867,12 +2867,14 @@ class AsyncTest(ServerTest):
         StreamTest.assert_closed_by_client(self)
 
     def test_cancelling_a_pending_call_stops_it(self):
-        self._hold()
+        arrived, gate = threading.Event(), threading.Event()
+        self.addCleanup(gate.set)
+        self.responses.append(Raw(arrived.set, gate, close=True))
 
         async def body(c):
             task = asyncio.ensure_future(c.chat().create_byot(REQ))
-            while not self.server.requests:  # the request reached the server
-                await asyncio.sleep(0.005)
+            loop = asyncio.get_running_loop()
+            self.assertTrue(await loop.run_in_executor(None, arrived.wait, WAIT))  # the server has it
             t0 = time.monotonic()
             task.cancel()
             with self.assertRaises(asyncio.CancelledError):
@@ -3254,7 +3256,10 @@ class CommandLineTest(ServerTest):
         p = subprocess.Popen([sys.executable, os.path.join(HERE, "chatlib.py"), "go"], stdout=subprocess.PIPE,
                              stderr=subprocess.PIPE, env=e, cwd=HERE)
         self.addCleanup(p.kill)
-        self.assertEqual(p.stdout.read(5), b"first")  # the answer has started
+        started = p.stdout.read(5)
+        if started != b"first":  # the answer has not started: say why
+            p.kill()
+            self.fail("the command line wrote %r; stderr: %r" % (started, p.communicate(timeout=WAIT)[1]))
         p.send_signal(signal.SIGINT)
         out, err = p.communicate(timeout=WAIT)
         self.assertEqual(p.returncode, 130)
