@@ -964,7 +964,19 @@ class _Transport:
 # ---------------------------------------------------------------- errors
 
 class OpenAIError(Exception):
-    """The base of every error chatlib raises on purpose."""
+    """The base of every error chatlib raises on purpose.  Every one survives pickle and copy
+    with all its fields, as json.JSONDecodeError does (a RateLimitError raised in a
+    ProcessPoolExecutor worker reaches the caller as itself)."""
+
+    def __reduce__(self) -> tuple:
+        return _rebuild_error, (type(self), self.args, dict(self.__dict__))
+
+
+def _rebuild_error(cls: type, args: tuple, state: dict) -> OpenAIError:
+    err = cls.__new__(cls)
+    Exception.__init__(err, *args)
+    err.__dict__.update(state)
+    return err
 
 
 class APIError(OpenAIError):
@@ -1007,11 +1019,18 @@ class APIStatusError(APIError):
         self.status_code = status_code
         self.headers = headers
         self.request_id = request_id
+        self.method: str | None = None  # the call that failed: method and URL path (no query)
+        self.path: str | None = None
+        self.hint: str | None = None    # what may fix it, when chatlib can tell
 
     def _parts(self) -> list:
         parts = super()._parts()
         if self.request_id:
             parts.append("request_id=%s" % self.request_id)
+        if self.method and self.path:
+            parts.append("%s %s" % (self.method, self.path))
+        if self.hint:
+            parts.append(self.hint)
         return parts
 
     def __str__(self) -> str:
@@ -2765,7 +2784,8 @@ class _Call:
             if 200 <= status < 300:
                 return self._success(resp)
             raw = self._body(resp)
-            self.err = _status_error(status, rheaders, raw, secrets=self.secrets)
+            self.err = _explained(_status_error(status, rheaders, raw, secrets=self.secrets), self.method,
+                                  self.url, headers, client.config)
             self.retryable = self.policy.should_retry(status, rheaders, raw)
         except (OSError, t.http_client.HTTPException) as exc:
             if resp is not None:
@@ -2865,6 +2885,23 @@ class _Call:
                   self.clock() - self.t0, self.attempts + 1, " " + decision if decision else "",
                   " error=%s" % err if err is not None else "",
                   " body=%s" % data.decode("utf-8", "replace") if self.client.log_bodies and data else "")
+
+
+def _explained(err: APIStatusError, method: str, url: str, headers: dict, config: Any) -> APIStatusError:
+    """The error with the call that failed and, where chatlib can tell, a hint at the fix: a 401
+    when no key was sent, a 404 from a base URL that lacks a version segment such as /v1."""
+    from urllib.parse import urlsplit
+    err.method, err.path = method, urlsplit(url).path
+    credentials = any(k.lower() in ("authorization", "api-key") for k in headers)
+    if err.status_code == 401 and not credentials:
+        var = "AZURE_OPENAI_API_KEY" if isinstance(config, AzureConfig) else "OPENAI_API_KEY"
+        err.hint = "no API key was sent: set %s or pass api_key=" % var
+    elif err.status_code == 404 and isinstance(config, OpenAIConfig):
+        base_path = urlsplit(config.api_base).path.rstrip("/")
+        last = base_path.rpartition("/")[2]
+        if not (last[:1] == "v" and last[1:2].isdigit()):
+            err.hint = "does the base URL need /v1? it is %s" % config.api_base
+    return err
 
 
 def _secret_values(headers: dict, more: Any = ()) -> list:
@@ -4778,6 +4815,15 @@ def _cli_parser():
             return value
         return parse
 
+    def seconds(text):
+        try:
+            value = float(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError("%r is not a number of seconds" % text)
+        if not 0 < value <= _MAX_SECONDS:
+            raise argparse.ArgumentTypeError("%r must be more than 0 (and at most %g)" % (text, _MAX_SECONDS))
+        return value
+
     p = argparse.ArgumentParser(
         prog="chatlib", formatter_class=argparse.RawDescriptionHelpFormatter, epilog=_CLI_EXAMPLES,
         description="Send a prompt to OpenAI or any server with its Chat Completions API, and stream "
@@ -4796,26 +4842,51 @@ def _cli_parser():
     p.add_argument("--json", action="store_true", help="print the raw chunks (one JSON per line) or response")
     p.add_argument("--temperature", type=positive(float), help="sampling temperature, 0 to 2")
     p.add_argument("--max-tokens", type=positive(int), help="the most tokens to generate (sent as max_tokens)")
-    p.add_argument("--timeout", type=positive(float), default=600.0, help="seconds to wait for bytes (default 600)")
+    p.add_argument("--timeout", type=seconds, default=600.0, help="seconds to wait for bytes (default 600)")
     p.add_argument("--retries", type=positive(int), default=2, help="retries of failed attempts (default 2)")
+    p.add_argument("--history", metavar="FILE", help="in the terminal chat, keep the line history in FILE "
+                                                     "(default: this session only)")
     p.add_argument("--version", action="version", version="chatlib %s" % __version__)
     return p
 
 
 def _cli_client(args) -> Client:
+    """The client the flags ask for; errors name the flags and variables a user can set."""
     key = None
     if args.api_key_env:
         key = os.environ.get(args.api_key_env)
         if not key:
             raise _UsageError("the environment variable %s (--api-key-env) is not set" % args.api_key_env)
     if args.azure:
-        config = AzureConfig(api_base=args.azure_endpoint, api_key=key, deployment_id=args.deployment or args.model,
-                             api_version=args.api_version)
+        endpoint = args.azure_endpoint or _env("AZURE_OPENAI_ENDPOINT")
+        if not endpoint:
+            raise _UsageError("--azure needs --azure-endpoint URL or AZURE_OPENAI_ENDPOINT")
+        if not (args.api_version or _env("OPENAI_API_VERSION")):
+            raise _UsageError("--azure needs --api-version VERSION or OPENAI_API_VERSION")
+        flag, url = "--azure-endpoint", endpoint
+        make = functools.partial(AzureConfig, api_base=endpoint, api_key=key,
+                                 deployment_id=args.deployment or args.model, api_version=args.api_version)
     else:
-        config = OpenAIConfig(api_key=key, api_base=args.base_url)
-    if args.timeout == 0:
-        raise _UsageError("--timeout must be more than 0")
+        flag, url = "--base-url", args.base_url or _env("OPENAI_BASE_URL")
+        make = functools.partial(OpenAIConfig, api_key=key, api_base=args.base_url)
+    try:
+        config = make()
+    except InvalidArgumentError as exc:
+        if url is None:
+            raise
+        where = flag if flag == "--azure-endpoint" or args.base_url else "OPENAI_BASE_URL"
+        raise _UsageError("%s %r cannot be used: %s" % (where, _without_userinfo(url), exc)) from None
     return Client(config, timeout=args.timeout, max_retries=args.retries)
+
+
+def _cli_banner(args, client: Client) -> str:
+    """The chat's first line: the model, the server (never a credential) and how to leave."""
+    config = client.config
+    where = getattr(config, "api_base", "?")
+    if isinstance(config, AzureConfig):
+        where += " (deployment %s)" % config.deployment_id
+    return ("chatlib %s: %s at %s. Ctrl-C stops an answer; Ctrl-D or Ctrl-C at the prompt quits.\n"
+            % (__version__, args.model, where))
 
 
 def _cli_logging() -> None:
@@ -4833,8 +4904,9 @@ def _cli_logging() -> None:
     logger.setLevel(levels[level])
 
 
-def _cli_answer(chat: Chat, args, messages: list, out) -> str:
-    """Sends the conversation; writes the answer (or the JSON) to `out`; returns the answer text."""
+def _cli_answer(chat: Chat, args, messages: list, out, parts: list | None = None) -> str:
+    """Sends the conversation; writes the answer (or the JSON) to `out`; returns the answer text.
+    `parts` collects the pieces shown, for a caller that may stop the answer half-way."""
     request = {"model": args.model, "messages": messages}
     if args.temperature is not None:
         request["temperature"] = args.temperature
@@ -4846,7 +4918,7 @@ def _cli_answer(chat: Chat, args, messages: list, out) -> str:
         text = message.get("content") or message.get("refusal") or ""
         out.write(json.dumps(response, ensure_ascii=False) + "\n" if args.json else text)
     else:
-        parts = []
+        parts = [] if parts is None else parts
         with chat.create_stream_byot(dict(request, stream=True)) as stream:
             for chunk in stream:
                 if args.json:
@@ -4878,30 +4950,18 @@ def main(argv: List[str] | None = None) -> int:
         pass
     try:
         _cli_logging()
-        chat = _cli_client(args).chat()
+        client = _cli_client(args)
+        chat = client.chat()
         system = [{"role": "system", "content": args.system}] if args.system else []
         from_stdin = args.prompt == ["-"] or (not args.prompt and not sys.stdin.isatty())
         if args.prompt or from_stdin:
-            prompt = sys.stdin.read() if from_stdin else " ".join(args.prompt)
+            prompt = _stdin_prompt() if from_stdin else " ".join(args.prompt)
             if not prompt.strip():
                 raise _UsageError("the prompt is empty")
             _cli_answer(chat, args, system + [{"role": "user", "content": prompt}], out)
             return 0
-        messages = list(system)  # a chat on a terminal
-        while True:
-            try:
-                line = input("> ")
-            except EOFError:
-                out.write("\n")
-                return 0
-            if not line.strip():
-                continue
-            messages.append({"role": "user", "content": line})
-            try:
-                messages.append({"role": "assistant", "content": _cli_answer(chat, args, messages, out)})
-            except OpenAIError as exc:
-                messages.pop()
-                sys.stderr.write("chatlib: %s\n" % exc)
+        sys.stderr.write(_cli_banner(args, client))
+        return _cli_chat(chat, args, list(system), out)
     except KeyboardInterrupt:
         # Leaving the stream's loop by this exception has already closed the connection.
         sys.stderr.write("\n")
@@ -4911,11 +4971,7 @@ def main(argv: List[str] | None = None) -> int:
         sys.stderr.write("chatlib: error: %s\n" % exc)
         return 2
     except OpenAIError as exc:
-        hint = ""
-        if isinstance(exc, AuthenticationError) and not args.azure and not args.api_key_env \
-                and not os.environ.get("OPENAI_API_KEY"):
-            hint = " (no API key: set OPENAI_API_KEY or use --api-key-env NAME)"
-        sys.stderr.write("chatlib: %s%s\n" % (exc, hint))
+        sys.stderr.write("chatlib: %s\n" % exc)
         return 1
     except BrokenPipeError:
         try:
@@ -4923,6 +4979,54 @@ def main(argv: List[str] | None = None) -> int:
         except OSError:
             pass
         return 1
+
+
+def _stdin_prompt() -> str:
+    """Standard input as the prompt, less the one newline that ends the last line."""
+    text = sys.stdin.read()
+    return text[:-2] if text.endswith("\r\n") else text[:-1] if text.endswith("\n") else text
+
+
+def _cli_chat(chat: Chat, args, messages: list, out) -> int:
+    """The chat on a terminal.  Ctrl-C during an answer stops that answer (its connection is
+    closed at once) and keeps the conversation, the part already shown included; Ctrl-C or
+    Ctrl-D at the prompt ends the chat."""
+    _cli_readline(args.history)
+    while True:
+        try:
+            line = input("> ")
+        except (EOFError, KeyboardInterrupt):
+            out.write("\n")
+            return 0
+        if not line.strip():
+            continue
+        messages.append({"role": "user", "content": line})
+        shown: list = []
+        try:
+            messages.append({"role": "assistant", "content": _cli_answer(chat, args, messages, out, shown)})
+        except KeyboardInterrupt:
+            out.write("\n")
+            sys.stderr.write("chatlib: answer stopped\n")
+            messages.append({"role": "assistant", "content": "".join(shown)})
+        except OpenAIError as exc:
+            messages.pop()
+            sys.stderr.write("chatlib: %s\n" % exc)
+
+
+def _cli_readline(history: str | None) -> None:
+    """Line editing and history for input(), where the platform has readline; the history is
+    kept in a file only when the user names one."""
+    try:
+        import readline
+    except ImportError:  # Windows, or a Python built without it
+        return
+    if history:
+        import atexit
+        try:
+            readline.read_history_file(history)
+        except OSError:  # none yet
+            pass
+        atexit.register(readline.write_history_file, history)
 
 
 if __name__ == "__main__":

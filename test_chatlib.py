@@ -621,7 +621,40 @@ class ErrorTest(ServerTest):
     def test_str_is_one_readable_line(self):
         e = self.err(429, {"error": {"message": "Rate limit\nreached", "type": "requests", "code": "rate_limit_exceeded"}})
         self.assertEqual(str(e), "429 RateLimitError: Rate limit reached (type=requests, code=rate_limit_exceeded, "
-                                 "request_id=req_err)")
+                                 "request_id=req_err, POST /v1/chat/completions)")
+
+    def test_errors_point_at_the_fix(self):
+        server = "http://127.0.0.1:%d" % self.server.port
+        self.responses.append(reply(404, {"detail": "Not Found"}))
+        with self.assertRaises(chatlib.NotFoundError) as cm:
+            chatlib.Client(chatlib.OpenAIConfig(api_key="sk-test-key-123456", base_url=server), proxy=False,
+                           max_retries=0).chat().retrieve_byot("c1")
+        self.assertIn("GET /chat/completions/c1", str(cm.exception))
+        self.assertIn("does the base URL need /v1? it is %s" % server, str(cm.exception))
+        e = self.err(404, {"error": {"message": "no such model"}})
+        self.assertNotIn("/v1?", str(e))  # the base URL has its version
+        self.responses.append(reply(401, {"error": {"message": "You didn't provide an API key."}}))
+        with self.assertRaises(chatlib.AuthenticationError) as cm:
+            self.chat(key="").create_byot(REQ)
+        self.assertIn("no API key was sent: set OPENAI_API_KEY", str(cm.exception))
+
+    def test_every_error_pickles_and_copies(self):
+        import copy
+        import pickle
+        e = self.err(429, {"error": {"message": "slow", "type": "requests", "code": "rate_limit_exceeded"}},
+                     {"Retry-After": "2"})
+        errors = [e, chatlib.APIError("m", type="t", param="p", code="c", body={"a": 1}),
+                  chatlib.APIConnectionError("down"), chatlib.APITimeoutError("late"), chatlib.StreamError("cut"),
+                  chatlib.JSONDeserializeError("bad", "{x"), chatlib.InvalidArgumentError("no"),
+                  chatlib.RefusalError("I can't", {"id": "c"}), chatlib.IncompleteOutputError("length", {"id": "c"})]
+        for err in errors:
+            for twin in (pickle.loads(pickle.dumps(err)), copy.copy(err), copy.deepcopy(err)):
+                self.assertIs(type(twin), type(err))
+                self.assertEqual(str(twin), str(err))
+                self.assertEqual({k: v for k, v in vars(twin).items() if k != "headers"},
+                                 {k: v for k, v in vars(err).items() if k != "headers"})
+        twin = pickle.loads(pickle.dumps(e))
+        self.assertEqual((twin.status_code, twin.headers.get("retry-after"), twin.request_id), (429, "2", "req_err"))
 
     def test_non_json_and_empty_bodies(self):
         e = self.err(502, "<html><body>Bad Gateway</body></html>", {"Content-Type": "text/html"})
@@ -3187,7 +3220,7 @@ class CommandLineTest(ServerTest):
         self.responses.append(reply(200, COMPLETION))
         out = self.run_cli("--no-stream", stdin="from stdin\n", module=True)
         self.assertEqual((out.returncode, out.stdout), (0, "Hello!\n"))
-        self.assertEqual(self.last.json()["messages"], [{"role": "user", "content": "from stdin\n"}])
+        self.assertEqual(self.last.json()["messages"], [{"role": "user", "content": "from stdin"}])
         self.assertNotIn("stream", self.last.json())
         self.assertEqual(self.last.json()["model"], "gpt-4o-mini")
         self.responses.append(reply(200, COMPLETION))
@@ -3288,6 +3321,7 @@ class CommandLineTest(ServerTest):
                 if not r:
                     self.fail("no %r in %r" % (text, seen))
                 seen += os.read(master, 4096)
+            seen = seen[seen.index(text) + len(text):]
         read_until(b"> ")
         os.write(master, b"first question\n")
         read_until(b"Hi there")
@@ -3302,6 +3336,54 @@ class CommandLineTest(ServerTest):
         self.assertEqual(second, [{"role": "user", "content": "first question"},
                                   {"role": "assistant", "content": "Hi there"},
                                   {"role": "user", "content": "second question"}])
+
+    def test_chat_keeps_the_conversation_through_ctrl_c(self):
+        try:
+            import pty
+        except ImportError:
+            self.skipTest("no pty here")
+        gate = threading.Event()
+        self.addCleanup(gate.set)
+        partial = b"data: " + json.dumps(chunk("Partial")).encode() + b"\n\n"
+        self.responses += [Raw(sse_head(), b"%x\r\n%s\r\n" % (len(partial), partial), gate, close=True),
+                           sse(chunk("Second answer"))]
+        master, slave = pty.openpty()
+        e = dict(os.environ, OPENAI_API_KEY="sk-test-key-123456", OPENAI_BASE_URL=self.server.base, TERM="dumb")
+        p = subprocess.Popen([sys.executable, os.path.join(HERE, "chatlib.py"), "-m", "test-model"], stdin=slave,
+                             stdout=slave, stderr=slave, env=e, cwd=HERE)
+        self.addCleanup(p.kill)
+        os.close(slave)
+        self.addCleanup(os.close, master)
+        seen = b""
+
+        def read_until(text):
+            nonlocal seen
+            end = time.monotonic() + WAIT
+            while text not in seen:
+                r, _, _ = select.select([master], [], [], max(0, end - time.monotonic()))
+                if not r:
+                    self.fail("no %r in %r" % (text, seen))
+                seen += os.read(master, 4096)
+            at = seen.index(text) + len(text)
+            seen = seen[at:]
+        read_until(b"test-model at " + self.server.base.encode())  # the banner: model and server
+        read_until(b"Ctrl-D")
+        read_until(b"> ")
+        os.write(master, b"fist\x1b[D\x1b[Dr\n")  # readline edits: two left arrows, then "r"
+        read_until(b"Partial")
+        p.send_signal(signal.SIGINT)  # Ctrl-C while the answer streams
+        read_until(b"answer stopped")
+        read_until(b"> ")
+        StreamTest.assert_closed_by_client(self)  # that answer's connection is closed at once
+        os.write(master, b"second\n")
+        read_until(b"Second answer")
+        read_until(b"> ")
+        p.send_signal(signal.SIGINT)  # Ctrl-C at the prompt ends the chat
+        self.assertEqual(p.wait(WAIT), 0)
+        self.assertNotIn(b"Traceback", seen)
+        self.assertEqual(self.server.requests[1].json()["messages"], [
+            {"role": "user", "content": "first"}, {"role": "assistant", "content": "Partial"},
+            {"role": "user", "content": "second"}])
 
 
 class ReadmeTest(unittest.TestCase):
