@@ -2571,7 +2571,8 @@ def _decode_json(raw: bytes, what: str, secrets: Any = ()):
 class Client:
     """A connection to one API server: its configuration, timeouts, retries and connections.
 
-    ``Client()`` reads ``OpenAIConfig()`` from the environment.  `timeout` (seconds) bounds the
+    ``Client()`` reads ``OpenAIConfig()`` from the environment; ``Client(api_key=...,
+    base_url=..., organization=..., project=...)`` builds it from those.  `timeout` (seconds) bounds the
     connect and each wait for bytes; `deadline` (seconds, off by default) bounds a whole call,
     retries and the whole of a stream included.  `max_retries` and `retry` (a RetryPolicy) set
     when to try again.  `proxy` is a URL, None for the ``HTTPS_PROXY``/``NO_PROXY`` environment,
@@ -2587,9 +2588,13 @@ class Client:
                  proxy: str | bool | None = None, ssl_context: Any = None,
                  max_body_size: int | None = _DEFAULT_MAX_BODY,
                  max_event_size: int | None = _DEFAULT_MAX_EVENT, pool_size: int = 16,
-                 log_bodies: bool = False) -> None:
+                 log_bodies: bool = False, api_key: str | Callable[[], str] | None = None,
+                 base_url: str | None = None, organization: str | None = None, project: str | None = None) -> None:
+        shortcuts = dict(api_key=api_key, api_base=base_url, org_id=organization, project_id=project)
         if config is None:
-            config = OpenAIConfig()
+            config = OpenAIConfig(**shortcuts)
+        elif any(v is not None for v in shortcuts.values()):
+            raise InvalidArgumentError("give a config or api_key/base_url/organization/project, not both")
         for attr in ("url", "headers", "query"):
             if not callable(getattr(config, attr, None)):
                 raise InvalidArgumentError("config must have url(path), headers() and query() methods; "
@@ -2955,8 +2960,8 @@ def _list_params(query, allowed: tuple, what: str) -> list:
         raise InvalidArgumentError("%s must be a dict or None, not %s" % (what, type(query).__name__))
     unknown = [k for k in query if k not in allowed]
     if unknown:
-        raise InvalidArgumentError("%s: unknown parameter %s (known: %s)" % (what, ", ".join(map(repr, unknown)),
-                                                                             ", ".join(allowed)))
+        raise InvalidArgumentError("%s: unknown parameter %s (known: %s)%s" % (
+            what, ", ".join(map(repr, unknown)), ", ".join(allowed), _closest(str(unknown[0]), allowed)))
     limit = query.get("limit")
     if limit is not None and (isinstance(limit, bool) or not isinstance(limit, int) or limit < 1):
         raise InvalidArgumentError("%s: limit must be a whole number >= 1, not %r" % (what, limit))
@@ -3440,29 +3445,35 @@ class _ChatMethods:
 
     # -- typed: dataclasses in, dataclasses out
 
-    def create(self, request: CreateChatCompletionRequest, *, extra_body: dict | None = None,
+    def create(self, request: CreateChatCompletionRequest | None = None, *, extra_body: dict | None = None,
                extra_headers: dict | None = None, extra_query: dict | None = None,
-               timeout: float | None = None, deadline: float | None = None) -> CreateChatCompletionResponse:
-        """POST /chat/completions: one complete response.  `extra_body` adds keys to the JSON."""
-        body = _typed_create(request, False, extra_body)
+               timeout: float | None = None, deadline: float | None = None,
+               **fields: Any) -> CreateChatCompletionResponse:
+        """POST /chat/completions: one complete response.  Takes a CreateChatCompletionRequest,
+        or its fields as keywords (``model=..., messages=[...]``); anything inside may be a
+        dataclass or the plain dict the spec describes.  `extra_body` adds keys to the JSON."""
+        body = _typed_create(request, False, extra_body, fields)
         return self._call("POST", "/chat/completions", body, decode=_codec(CreateChatCompletionResponse).decode,
                           extra_headers=extra_headers, extra_query=extra_query, timeout=timeout, deadline=deadline)
 
-    def create_stream(self, request: CreateChatCompletionRequest, *, extra_body: dict | None = None,
+    def create_stream(self, request: CreateChatCompletionRequest | None = None, *, extra_body: dict | None = None,
                       extra_headers: dict | None = None, extra_query: dict | None = None,
-                      timeout: float | None = None, deadline: float | None = None) -> ChatCompletionResponseStream:
-        """POST /chat/completions as a stream of CreateChatCompletionStreamResponse chunks.
+                      timeout: float | None = None, deadline: float | None = None,
+                      **fields: Any) -> ChatCompletionResponseStream:
+        """POST /chat/completions as a stream of CreateChatCompletionStreamResponse chunks; takes
+        a request or its fields, as create() does.
 
         Sets ``stream`` itself; a request with ``stream=False`` is refused."""
-        body = _typed_create(request, True, extra_body)
+        body = _typed_create(request, True, extra_body, fields)
         return self._stream(body, _codec(CreateChatCompletionStreamResponse).decode, dict(
             extra_headers=extra_headers, extra_query=extra_query, timeout=timeout, deadline=deadline))
 
     def list(self, query: ListChatCompletionsQuery | dict | None = None, *, extra_headers: dict | None = None,
              extra_query: dict | None = None, timeout: float | None = None,
-             deadline: float | None = None) -> ChatCompletionList:
-        """GET /chat/completions: a page of stored completions."""
-        params = _list_params(_query_dict(query, ListChatCompletionsQuery), _LIST_QUERY, "query")
+             deadline: float | None = None, **fields: Any) -> ChatCompletionList:
+        """GET /chat/completions: a page of stored completions; the query may be given as
+        keywords (``model=..., limit=20``)."""
+        params = _list_params(_query_dict(query, ListChatCompletionsQuery, fields), _LIST_QUERY, "query")
         return self._call("GET", "/chat/completions", None, params, decode=_codec(ChatCompletionList).decode,
                           extra_headers=extra_headers, extra_query=extra_query, timeout=timeout, deadline=deadline)
 
@@ -3472,12 +3483,17 @@ class _ChatMethods:
         return self._call("GET", _id_path(completion_id), None, decode=_codec(CreateChatCompletionResponse).decode,
                           extra_headers=extra_headers, extra_query=extra_query, timeout=timeout, deadline=deadline)
 
-    def update(self, completion_id: str, request: UpdateChatCompletionRequest, *, extra_body: dict | None = None,
-               extra_headers: dict | None = None, extra_query: dict | None = None,
-               timeout: float | None = None, deadline: float | None = None) -> CreateChatCompletionResponse:
-        """POST /chat/completions/{completion_id}: ``UpdateChatCompletionRequest(metadata=None)``
-        clears the metadata."""
+    def update(self, completion_id: str, request: UpdateChatCompletionRequest | None = None, *,
+               extra_body: dict | None = None, extra_headers: dict | None = None, extra_query: dict | None = None,
+               timeout: float | None = None, deadline: float | None = None,
+               **fields: Any) -> CreateChatCompletionResponse:
+        """POST /chat/completions/{completion_id}: ``update(id, metadata={...})``, or an
+        UpdateChatCompletionRequest; ``metadata=None`` clears the metadata."""
         path = _id_path(completion_id)
+        if request is None:
+            request = _from_fields(UpdateChatCompletionRequest, fields, "update")
+        elif fields:
+            raise InvalidArgumentError("update takes a request or its fields as keywords, not both")
         if not isinstance(request, UpdateChatCompletionRequest):
             raise InvalidArgumentError("update takes an UpdateChatCompletionRequest, not %s; "
                                        "update_byot takes a dict" % type(request).__name__)
@@ -3493,10 +3509,11 @@ class _ChatMethods:
 
     def messages(self, completion_id: str, query: GetChatCompletionMessagesQuery | dict | None = None, *,
                  extra_headers: dict | None = None, extra_query: dict | None = None,
-                 timeout: float | None = None, deadline: float | None = None) -> ChatCompletionMessageList:
+                 timeout: float | None = None, deadline: float | None = None,
+                 **fields: Any) -> ChatCompletionMessageList:
         """GET /chat/completions/{completion_id}/messages: a page of the stored messages."""
         path = _id_path(completion_id, "/messages")
-        params = _list_params(_query_dict(query, GetChatCompletionMessagesQuery), _MESSAGES_QUERY, "query")
+        params = _list_params(_query_dict(query, GetChatCompletionMessagesQuery, fields), _MESSAGES_QUERY, "query")
         return self._call("GET", path, None, params, decode=_codec(ChatCompletionMessageList).decode,
                           extra_headers=extra_headers, extra_query=extra_query, timeout=timeout, deadline=deadline)
 
@@ -4132,11 +4149,16 @@ def _with_extra_body(body: dict, extra_body) -> dict:
     return body
 
 
-def _typed_create(request, stream: bool, extra_body) -> dict:
+def _typed_create(request: Any, stream: bool, extra_body: Any, fields: dict) -> dict:
     """The JSON body of a typed create call, checked before anything is sent."""
+    what = "create_stream" if stream else "create"
+    if request is None:
+        request = _from_fields(CreateChatCompletionRequest, fields, what)
+    elif fields:
+        raise InvalidArgumentError("%s takes a request or its fields as keywords, not both" % what)
     if not isinstance(request, CreateChatCompletionRequest):
         raise InvalidArgumentError("%s takes a CreateChatCompletionRequest, not %s; the _byot methods take dicts"
-                                   % ("create_stream" if stream else "create", type(request).__name__))
+                                   % (what, type(request).__name__))
     if not isinstance(request.model, str) or not request.model:
         raise InvalidArgumentError("CreateChatCompletionRequest.model must be a non-empty string, not %r"
                                    % (request.model,))
@@ -4152,7 +4174,31 @@ def _typed_create(request, stream: bool, extra_body) -> dict:
     return _with_extra_body(body, extra_body)
 
 
-def _query_dict(query, cls) -> dict | None:
+def _from_fields(cls: Any, fields: dict, what: str) -> Any:
+    """An instance of a request class from a call's keywords; a misspelled or missing field is
+    an InvalidArgumentError naming it (and the closest real one)."""
+    names = [f.name for f in dataclasses.fields(cls)]
+    for key in fields:
+        if key not in names:
+            raise InvalidArgumentError("%s got an unknown keyword %r%s" % (what, key, _closest(key, names)))
+    missing = [n for n in cls._required if n not in fields and n not in cls._nullable
+               and dataclasses.fields(cls)[names.index(n)].default is dataclasses.MISSING]
+    if missing:
+        raise InvalidArgumentError("%s needs %s (or a %s)" % (what, " and ".join(missing), cls.__name__))
+    return cls(**fields)
+
+
+def _closest(word: str, words: Iterable[str]) -> str:
+    import difflib  # deferred: only a misspelling needs it
+    close = difflib.get_close_matches(word, list(words), 1, 0.6)
+    return "; did you mean %r?" % close[0] if close else ""
+
+
+def _query_dict(query: Any, cls: Any, fields: dict | None = None) -> dict | None:
+    if fields:
+        if query is not None:
+            raise InvalidArgumentError("give the query or its fields as keywords, not both")
+        return dict(fields)
     if isinstance(query, cls):
         return query.to_dict()
     if query is None or isinstance(query, dict):

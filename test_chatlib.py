@@ -3192,6 +3192,188 @@ class ProviderOptionsTest(ServerTest):
         self.assertEqual(chat.create_byot({"model": "deepseek-chat", "messages": messages}), COMPLETION)
 
 
+class KeywordCallTest(ServerTest):
+    """Issue 9: the calls Python code writes, with keywords and plain dicts inside typed requests."""
+
+    def test_keyword_calls_with_dicts_and_dataclasses_mixed(self):
+        chat = self.chat()
+        self.responses.append(reply(200, COMPLETION))
+        r = chat.create(model="gpt-4o-mini", temperature=0.2, messages=[
+            {"role": "system", "content": "Be brief."},
+            chatlib.ChatCompletionRequestUserMessage(content=[
+                {"type": "text", "text": "What is this?"},
+                chatlib.ChatCompletionRequestMessageContentPartImage(image_url=chatlib.ImageUrl(url="https://x/a.png"))])],
+            response_format={"type": "json_object"})
+        self.assertIsInstance(r, chatlib.CreateChatCompletionResponse)
+        self.assertEqual(self.last.json(), {"model": "gpt-4o-mini", "temperature": 0.2, "messages": [
+            {"role": "system", "content": "Be brief."},
+            {"role": "user", "content": [{"type": "text", "text": "What is this?"},
+                                         {"type": "image_url", "image_url": {"url": "https://x/a.png"}}]}],
+            "response_format": {"type": "json_object"}})
+        self.responses.append(sse(chunk("a"), chunk("b")))
+        s = chat.create_stream(model="m", messages=[{"role": "user", "content": "Hi"}], extra_headers={"X-T": "1"})
+        self.assertEqual(s.final().choices[0].message.content, "ab")
+        self.assertEqual((self.last.json()["stream"], self.last.headers["x-t"]), (True, "1"))
+        self.responses.append(reply(200, COMPLETION))
+        chat.update("c1", metadata=None)
+        self.assertEqual(self.last.json(), {"metadata": None})
+        self.responses.append(reply(200, {"object": "list", "data": [], "has_more": False}))
+        chat.list(model="gpt-4o", limit=20)
+        self.assertEqual(parse_qsl(self.last.query), [("model", "gpt-4o"), ("limit", "20")])
+        self.responses.append(reply(200, {"object": "list", "data": [], "has_more": False}))
+        chat.messages("c1", limit=5, order="asc")
+        self.assertEqual(parse_qsl(self.last.query), [("limit", "5"), ("order", "asc")])
+
+    def test_mistakes_name_the_fix(self):
+        chat = self.chat()
+        for call, said in ((lambda: chat.create(model="m", mesages=[]), "did you mean 'messages'?"),
+                           (lambda: chat.create(model="m"), "create needs messages"),
+                           (lambda: chat.create_stream(messages=[{"role": "user", "content": "x"}]), "needs model"),
+                           (lambda: chat.list(limt=3), "did you mean 'limit'?"),
+                           (lambda: chat.update("c1", metdata={}), "did you mean 'metadata'?"),
+                           (lambda: chat.create(chatlib.CreateChatCompletionRequest(model="m", messages=[]), model="m"),
+                            "not both")):
+            with self.assertRaises(chatlib.InvalidArgumentError) as cm:
+                call()
+            self.assertIn(said, str(cm.exception))
+        self.assertEqual(self.server.requests, [])
+
+    def test_client_shortcuts(self):
+        c = chatlib.Client(api_key="sk-test-key-123456", base_url=self.server.base, organization="org-1",
+                           project="proj-1", proxy=False)
+        c.chat().create_byot(REQ)
+        self.assertEqual((self.last.headers["authorization"], self.last.headers["openai-organization"],
+                          self.last.headers["openai-project"]), ("Bearer sk-test-key-123456", "org-1", "proj-1"))
+        with self.assertRaises(chatlib.InvalidArgumentError):
+            chatlib.Client(chatlib.OpenAIConfig(api_base="http://h/v1"), api_key="k")
+        a = chatlib.AsyncClient(api_key="k", base_url="http://h/v1")
+        self.assertEqual(a.config.api_base, "http://h/v1")
+
+
+# ---------------------------------------------------------------- providers, as they document themselves
+
+PROVIDERS = {
+    # name: (the base URL in the recipe, the credential header it expects or None, environment for the recipe)
+    "deepseek": ("https://api.deepseek.com", ("authorization", "Bearer sk-ds-test"), {"DEEPSEEK_API_KEY": "sk-ds-test"}),
+    "vllm": ("http://localhost:8000/v1", ("authorization", "Bearer token-abc123"), {"VLLM_API_KEY": "token-abc123"}),
+    "openrouter": ("https://openrouter.ai/api/v1", ("authorization", "Bearer sk-or-test"),
+                   {"OPENROUTER_API_KEY": "sk-or-test"}),
+    "ollama": ("http://localhost:11434/v1", None, {}),
+    "llamacpp": ("http://localhost:8080/v1", None, {}),
+    "groq": ("https://api.groq.com/openai/v1", ("authorization", "Bearer gsk_test"), {"GROQ_API_KEY": "gsk_test"}),
+    "azure": ("https://my-resource.openai.azure.com", None,
+              {"AZURE_OPENAI_API_KEY": "az-key", "AZURE_ENTRA_TOKEN": "tok-a"}),
+}
+
+
+def provider_handler(name, prefix, seen):
+    """A loopback server that answers as provider `name` documents: its paths, its auth, its
+    error shapes, its own fields."""
+    def error(status, message, **fields):
+        if name == "vllm":  # {"object": "error", ...} at the top
+            return reply(status, dict({"object": "error", "message": message, "code": status}, **fields))
+        return reply(status, {"error": dict({"message": message, "type": "invalid_request_error"}, **fields)})
+
+    def answer(message, **top):
+        return reply(200, dict(COMPLETION, choices=[{"index": 0, "message": dict({"role": "assistant"}, **message),
+                                                     "finish_reason": "stop"}], **top))
+
+    def handle(req):
+        seen.append(req)
+        body = req.json()
+        if name == "azure":
+            deployment = req.path == prefix + "/openai/deployments/gpt-4o/chat/completions"
+            if deployment and dict(parse_qsl(req.query)).get("api-version") == "2024-10-21" \
+                    and req.headers.get("api-key") == "az-key":
+                return answer({"content": "Hello from a deployment"})
+            if req.path == prefix + "/openai/v1/chat/completions" and not req.query \
+                    and req.headers.get("authorization") == "Bearer tok-a":
+                return answer({"content": "Hello from v1"})
+            return error(404, "Resource not found", code="404")
+        if req.path != prefix + "/chat/completions":
+            return error(404, "Unknown request URL: %s %s" % (req.method, req.path), code="unknown_url")
+        expected = PROVIDERS[name][1]
+        if expected and req.headers.get(expected[0]) != expected[1]:
+            return error(401, "Invalid API Key", code="invalid_api_key")
+        if name == "deepseek":
+            turns = [m for m in body["messages"] if m.get("role") == "assistant"]
+            if any(m.get("tool_calls") and not m.get("reasoning_content") for m in turns):
+                return error(400, "The reasoning_content in the thinking mode must be passed back to the API.")
+            if body.get("thinking") != {"type": "enabled"}:
+                return error(400, "thinking must be enabled here")
+            if not turns:
+                return answer({"content": "", "reasoning_content": "The user wants the weather: call the tool.",
+                               "tool_calls": [{"id": "call_0", "type": "function", "function": {
+                                   "name": "get_weather", "arguments": '{"city": "Paris"}'}}]})
+            return answer({"content": "It is 18C and sunny in Paris.", "reasoning_content": "Done."})
+        if name == "vllm":
+            if body.get("top_k") != 20 or body.get("guided_choice") != ["yes", "no"]:
+                return error(400, "extra fields not received")
+            return answer({"content": "yes", "reasoning_content": "TCP retransmits.", "tool_calls": []})
+        if name == "openrouter":
+            if req.headers.get("x-title") != "My App" or body.get("provider") != {"sort": "throughput"}:
+                return error(400, "headers or provider missing")
+            details = [{"type": "reasoning.text", "text": "Hi"}, {"type": "reasoning.text", "text": "there"}]
+            return sse(chunk(role="assistant", reasoning="Hi", reasoning_details=details[:1]),
+                       chunk(reasoning=" there", reasoning_details=details[1:]), chunk("Hello!"),
+                       dict(chunk(finish="stop"), provider="DeepInfra"))
+        if name == "groq" and len(seen) == 1:
+            return Raw(error(429, "Rate limit reached for model", code="rate_limit_exceeded").items[0].replace(
+                b"Content-Length", b"retry-after: 0\r\nContent-Length"), close=False)
+        if name == "llamacpp":
+            return answer({"content": "Hello!"}, timings={"predicted_per_second": 42.5})
+        return answer({"content": "Hello!"})
+    return handle
+
+
+class ProvidersTest(unittest.TestCase):
+    def recipes(self):
+        path = os.path.join(HERE, "README.md")
+        if not os.path.exists(path):
+            self.skipTest("no README.md beside the tests")
+        with open(path, encoding="utf-8") as f:
+            blocks = [b.split("```", 1)[0] for b in f.read().split("```python\n")[1:]]
+        return {b.split("\n", 1)[0][len("# recipe: "):]: b for b in blocks if b.startswith("# recipe: ")}
+
+    def test_every_recipe_works_with_a_server_that_behaves_as_its_provider(self):
+        recipes = self.recipes()
+        self.assertEqual(sorted(recipes), sorted(PROVIDERS))
+        for name, code in sorted(recipes.items()):
+            base, _, env = PROVIDERS[name]
+            seen = []
+            parts = urlsplit(base)
+            prefix = parts.path if name != "azure" else ""
+            server = Server(lambda req: None)
+            server.handler = provider_handler(name, prefix, seen)
+            self.addCleanup(server.close)
+            local = "http://127.0.0.1:%d" % server.port
+            code = code.replace("%s://%s" % (parts.scheme, parts.netloc), local)
+            old_env = dict(os.environ)
+            os.environ.update(env, NO_PROXY="127.0.0.1", no_proxy="127.0.0.1")
+            out = io.StringIO()
+            try:
+                with contextlib.redirect_stdout(out):
+                    exec(compile(code, "README.md (%s)" % name, "exec"), {"__name__": "recipe"})
+            finally:
+                os.environ.clear()
+                os.environ.update(old_env)
+            self.assertTrue(seen, name)
+            self.assertTrue(out.getvalue().strip(), name)
+            if name == "deepseek":
+                self.assertEqual(out.getvalue(), "It is 18C and sunny in Paris.\n")
+                self.assertEqual(len(seen), 2)
+            if name == "openrouter":
+                self.assertEqual(out.getvalue(), "Hello! 2\n")
+            if name == "vllm":
+                self.assertEqual(out.getvalue(), "TCP retransmits. -> yes\n")
+            if name == "groq":
+                self.assertEqual(len(seen), 2)  # the 429 was waited out and retried
+            if name == "azure":
+                self.assertEqual(out.getvalue(), "Hello from a deployment\nHello from v1\n")
+            if name in ("ollama", "llamacpp"):
+                self.assertNotIn("authorization", seen[0].headers)
+
+
 # ---------------------------------------------------------------- command line
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -3254,6 +3436,14 @@ class CommandLineTest(ServerTest):
             self.assertNotIn("Traceback", out.stderr)
         out = self.run_cli(stdin="   ")
         self.assertEqual(out.returncode, 2)
+        for args, said in ((["--azure", "x"], "--azure needs --azure-endpoint URL or AZURE_OPENAI_ENDPOINT"),
+                           (["--azure", "--azure-endpoint", "https://r.example", "x"],
+                            "--azure needs --api-version VERSION or OPENAI_API_VERSION"),
+                           (["--base-url", "localhost:8080/v1", "x"], "--base-url 'localhost:8080/v1' cannot be used"),
+                           (["--timeout", "0", "x"], "'0' must be more than 0")):
+            out = self.run_cli(*args)
+            self.assertEqual(out.returncode, 2)
+            self.assertIn(said, out.stderr)
         self.assertEqual(self.server.requests, [])
 
     def test_help_and_version(self):
