@@ -27,7 +27,8 @@ import sys
 import threading
 import time
 import weakref
-from typing import Any, Callable, Dict, Iterable, Iterator, List, Literal, Mapping, Optional, Union
+from typing import (Any, AsyncIterator, Callable, Dict, Iterable, Iterator, List, Literal, Mapping, Optional,
+                    Set, Tuple, Union)
 
 __version__ = "0.1.0"
 
@@ -172,7 +173,7 @@ def _check_header(name: object, value: object, secret: bool = False, what: str =
                                    % (what, name, shown)) from None
 
 
-def _check_headers(headers: object, what: str) -> dict:
+def _check_headers(headers: object, what: str) -> Dict[str, Any]:
     """A copy of a dict of headers, each checked; a None value (which removes a header) is allowed."""
     if headers is None:
         return {}
@@ -186,7 +187,7 @@ def _check_headers(headers: object, what: str) -> dict:
     return dict(headers)
 
 
-def _env(name: str) -> str | None:
+def _env(name: str) -> Optional[str]:
     value = os.environ.get(name)
     return value if value else None
 
@@ -203,9 +204,9 @@ class OpenAIConfig:
     ``query() -> dict``; write your own for a provider with other rules.
     """
 
-    def __init__(self, api_key: str | Callable[[], str] | None = None, api_base: str | None = None,
-                 org_id: str | None = None, project_id: str | None = None,
-                 headers: dict | None = None, *, base_url: str | None = None) -> None:
+    def __init__(self, api_key: Optional[Union[str, Callable[[], str]]] = None, api_base: Optional[str] = None,
+                 org_id: Optional[str] = None, project_id: Optional[str] = None,
+                 headers: Optional[Dict[str, Any]] = None, *, base_url: Optional[str] = None) -> None:
         if base_url is not None and api_base is not None and base_url != api_base:
             raise InvalidArgumentError("give api_base or base_url (the same thing), not both")
         self.token_provider = api_key if callable(api_key) else None
@@ -236,7 +237,7 @@ class OpenAIConfig:
         """The full URL of an API path such as ``/chat/completions``."""
         return self.api_base + path
 
-    def headers(self) -> dict:
+    def headers(self) -> Dict[str, Any]:
         """The headers of every request: credentials and the `headers` given.  A token provider
         (an `api_key` that is a function) is called each time: for every attempt, retries too."""
         if self.token_provider is None:
@@ -245,7 +246,7 @@ class OpenAIConfig:
         h.update(self._headers)
         return h
 
-    def query(self) -> dict:
+    def query(self) -> Dict[str, Any]:
         """Query parameters added to every request (none for OpenAI)."""
         return {}
 
@@ -271,9 +272,9 @@ class AzureConfig:
     for every attempt, so a token that expires during retries is renewed.
     """
 
-    def __init__(self, api_base: str | None = None, api_key: str | None = None,
-                 deployment_id: str | None = None, api_version: str | None = None,
-                 token_provider: Callable[[], str] | None = None, headers: dict | None = None) -> None:
+    def __init__(self, api_base: Optional[str] = None, api_key: Optional[str] = None,
+                 deployment_id: Optional[str] = None, api_version: Optional[str] = None,
+                 token_provider: Optional[Callable[[], str]] = None, headers: Optional[Dict[str, Any]] = None) -> None:
         base = api_base or _env("AZURE_OPENAI_ENDPOINT")
         if not base:
             raise InvalidArgumentError("AzureConfig needs api_base or AZURE_OPENAI_ENDPOINT")
@@ -301,7 +302,7 @@ class AzureConfig:
     def url(self, path: str) -> str:
         return self._prefix + path
 
-    def headers(self) -> dict:
+    def headers(self) -> Dict[str, Any]:
         h = {}
         if self.token_provider is not None:
             h["Authorization"] = "Bearer " + _provided_token(self.token_provider, "token_provider()")
@@ -310,7 +311,7 @@ class AzureConfig:
         h.update(self._extra_headers)
         return h
 
-    def query(self) -> dict:
+    def query(self) -> Dict[str, Any]:
         return {"api-version": self.api_version}
 
     def __repr__(self) -> str:
@@ -334,8 +335,8 @@ class RetryPolicy:
     """
 
     def __init__(self, max_retries: int = 2, initial_delay: float = 0.5, max_delay: float = 8.0,
-                 max_retry_after: float = 60.0, sleep: Callable[[float], Any] | None = None,
-                 clock: Callable[[], float] | None = None, random: Callable[[], float] | None = None) -> None:
+                 max_retry_after: float = 60.0, sleep: Optional[Callable[[float], Any]] = None,
+                 clock: Optional[Callable[[], float]] = None, random: Optional[Callable[[], float]] = None) -> None:
         if isinstance(max_retries, bool) or not isinstance(max_retries, int) or max_retries < 0:
             raise InvalidArgumentError("max_retries must be a whole number >= 0, not %r" % (max_retries,))
         for name, v in (("initial_delay", initial_delay), ("max_delay", max_delay),
@@ -365,7 +366,7 @@ class RetryPolicy:
             return not _is_quota_error(body)
         return status in (408, 409) or status >= 500
 
-    def delay(self, attempt: int, headers: Mapping[str, str] | None) -> float | None:
+    def delay(self, attempt: int, headers: Optional[Mapping[str, str]]) -> Optional[float]:
         """Seconds to wait before retry number `attempt` (0 for the first), or None for too long."""
         hinted = _retry_after(headers) if headers is not None else None
         if hinted is not None:
@@ -384,7 +385,7 @@ def _is_quota_error(body: bytes) -> bool:
     return isinstance(err, dict) and "insufficient_quota" in (err.get("code"), err.get("type"))
 
 
-def _retry_after(headers: Mapping[str, str]) -> float | None:
+def _retry_after(headers: Mapping[str, str]) -> Optional[float]:
     """The server's requested wait in seconds, from retry-after-ms or Retry-After, or None."""
     ms = headers.get("retry-after-ms")
     if ms:
@@ -413,14 +414,14 @@ def _retry_after(headers: Mapping[str, str]) -> float | None:
         return None
 
 
-def _origin(url: str) -> tuple:
+def _origin(url: str) -> Tuple[Any, ...]:
     from urllib.parse import urlsplit
     p = urlsplit(url)
     port = p.port or (443 if p.scheme == "https" else 80)
     return (p.scheme, (p.hostname or "").lower(), port)
 
 
-def _scrub(text: str, secrets) -> str:
+def _scrub(text: str, secrets: Any) -> str:
     for s in secrets:
         if s and len(s) >= 4 and s in text:
             text = text.replace(s, "***")
@@ -440,7 +441,7 @@ def _scrub_json(value: Any, secrets: Any) -> Any:
     return value
 
 
-def _secret_forms(values: Any) -> list:
+def _secret_forms(values: Any) -> List[Any]:
     """Each credential as a server may echo it: as sent, JSON-escaped and base64-encoded."""
     import base64
     out = []
@@ -455,7 +456,7 @@ def _secret_forms(values: Any) -> list:
     return out
 
 
-def _error_fields(body: Any) -> tuple:
+def _error_fields(body: Any) -> Tuple[Any, ...]:
     """(message, type, param, code) of an API error object: ``{"error": {...}}``, ``{"error":
     "text"}`` or the fields at the top (vLLM's ``{"object": "error", ...}``); Nones where absent."""
     err = body.get("error", body) if isinstance(body, dict) else None
@@ -495,8 +496,8 @@ class _Refused(Exception):
     """A redirect chatlib does not follow; the message says why."""
 
 
-def _redirect(code: int, location: str | None, url: str, method: str, headers: dict, data: bytes | None,
-              origin: tuple, secret_names: Any, redirects: int) -> tuple:
+def _redirect(code: int, location: Optional[str], url: str, method: str, headers: Dict[str, Any], data: Optional[bytes],
+              origin: Tuple[Any, ...], secret_names: Any, redirects: int) -> Tuple[Any, ...]:
     """The request a redirect asks for, as (url, method, headers, body), or _Refused.
 
     Followed: 301, 302 and 303 for GET and HEAD, and 307 and 308 for any method (with the same
@@ -536,7 +537,7 @@ def _redirect(code: int, location: str | None, url: str, method: str, headers: d
 
 
 @functools.lru_cache(maxsize=None)
-def _load_http():
+def _load_http() -> Any:
     """Imports urllib.request and builds the handler classes, once, on the first request: the
     import costs about as much as all of chatlib, and many programs never send anything."""
     import http.client
@@ -549,7 +550,7 @@ def _load_http():
     class Request(urllib.request.Request):
         """A request that knows the configured origin and which headers are credentials."""
 
-        def __init__(self, url, data, headers, method, origin, secret_names, redirects=0):
+        def __init__(self, url: Any, data: Any, headers: Any, method: Any, origin: Any, secret_names: Any, redirects: Any = 0) -> None:
             # origin_req_host given saves urllib a second parse of the URL
             super().__init__(url, data=data, headers=headers, method=method, origin_req_host=origin[1])
             self.origin = origin
@@ -559,7 +560,7 @@ def _load_http():
             self.proxy_secrets = ()
 
     class Response(http.client.HTTPResponse):
-        def _read_status(self):
+        def _read_status(self) -> Any:
             # http.client skips "100 Continue" only; any other interim answer (103 Early Hints)
             # is skipped here with its headers, as RFC 9110 says a client must.
             version, status, reason = super()._read_status()
@@ -572,17 +573,17 @@ def _load_http():
                 version, status, reason = super()._read_status()
             return version, status, reason
 
-    def _conn_class(base):
+    def _conn_class(base: Any) -> Any:
         class Connection(base):
             response_class = Response
             chatlib_watch = None  # the call's _Watch: attached to the socket as soon as it exists
             chatlib_sent = 0      # bytes of the request written so far
 
-            def __init__(self, *args, **kwargs):
+            def __init__(self, *args: Any, **kwargs: Any) -> None:
                 super().__init__(*args, **kwargs)
                 self._create_connection = self._create_watched
 
-            def _create_watched(self, address, timeout, source_address=None):
+            def _create_watched(self, address: Any, timeout: Any, source_address: Any = None) -> Any:
                 # The deadline then covers the proxy's tunnel and the TLS handshake too.
                 sock = socket.create_connection(address, timeout, source_address)
                 if self.chatlib_watch is not None:
@@ -591,15 +592,15 @@ def _load_http():
 
             # http.client would add "Accept-Encoding: identity" itself: chatlib sends none, and
             # never decodes a compressed body (so no decompression bomb can reach it).
-            def putrequest(self, method, url, skip_host=False, skip_accept_encoding=False):
+            def putrequest(self, method: Any, url: Any, skip_host: Any = False, skip_accept_encoding: Any = False) -> Any:
                 self.chatlib_sent = 0
                 return super().putrequest(method, url, skip_host, True)
 
-            def send(self, data):
+            def send(self, data: Any) -> None:
                 super().send(data)
                 self.chatlib_sent += len(data) if isinstance(data, (bytes, bytearray)) else 1
 
-            def connect(self):
+            def connect(self) -> None:
                 if base is http.client.HTTPSConnection:
                     http.client.HTTPConnection.connect(self)
                     host = self._tunnel_host or self.host
@@ -629,7 +630,7 @@ def _load_http():
             self.idle = {}
             self.lock = threading.Lock()
 
-        def get(self, key):
+        def get(self, key: Any) -> Any:
             with self.lock:
                 conns = self.idle.get(key)
                 while conns:
@@ -639,7 +640,7 @@ def _load_http():
                     conn.close()
             return None
 
-        def put(self, key, conn) -> None:
+        def put(self, key: Any, conn: Any) -> None:
             with self.lock:
                 conns = self.idle.setdefault(key, [])
                 if self.size is not None and len(conns) < self.size:
@@ -654,7 +655,7 @@ def _load_http():
                 for conn in conns:
                     conn.close()
 
-    def _still_open(conn) -> bool:
+    def _still_open(conn: Any) -> bool:
         # An idle connection that is readable has been closed by the server (or sent garbage).
         sock = conn.sock
         if sock is None:
@@ -672,7 +673,7 @@ def _load_http():
     class Handler(urllib.request.AbstractHTTPHandler):
         """Opens http and https requests on pooled keep-alive connections."""
 
-        def __init__(self, pool, context) -> None:
+        def __init__(self, pool: Any, context: Any) -> None:
             super().__init__()
             self.pool = pool
             self.context = context  # None until the first https request: loading the CA
@@ -681,17 +682,17 @@ def _load_http():
         http_request = urllib.request.AbstractHTTPHandler.do_request_
         https_request = urllib.request.AbstractHTTPHandler.do_request_
 
-        def http_open(self, req):
+        def http_open(self, req: Any) -> Any:
             return self.open_pooled(req, HTTPConnection, {})
 
-        def https_open(self, req):
+        def https_open(self, req: Any) -> Any:
             if self.context is None:
                 with self.lock:
                     if self.context is None:
                         self.context = ssl.create_default_context()  # reads SSL_CERT_FILE / SSL_CERT_DIR too
             return self.open_pooled(req, HTTPSConnection, {"context": self.context})
 
-        def open_pooled(self, req, cls, kwargs):
+        def open_pooled(self, req: Any, cls: Any, kwargs: Any) -> Any:
             # req.host is the proxy when there is one (urllib's ProxyHandler has set it up): an
             # http request then goes to it in absolute form, an https one through a CONNECT tunnel.
             tunnel = req._tunnel_host
@@ -739,7 +740,7 @@ def _load_http():
 
         handler_order = 100
 
-        def http_response(self, req, resp):
+        def http_response(self, req: Any, resp: Any) -> Any:
             code = resp.status
             if code not in (301, 302, 303, 307, 308):
                 return resp
@@ -768,7 +769,7 @@ def _load_http():
                                  ssl=ssl, urllib=urllib, http_client=http.client)
 
 
-def _read_capped(resp, limit: int | None) -> bytes:
+def _read_capped(resp: Any, limit: Optional[int]) -> bytes:
     """Reads a whole non-streamed body, raising APIError past `limit` bytes (None: no limit)."""
     length = resp.length
     if limit is None or (length is not None and length <= limit):
@@ -790,7 +791,7 @@ def _read_capped(resp, limit: int | None) -> bytes:
         parts.append(part)
 
 
-def _release(resp, ok: bool) -> None:
+def _release(resp: Any, ok: bool) -> None:
     """Gives a finished response's connection back to its pool, or closes it."""
     info = getattr(resp, "chatlib_release", None)
     if info is None:
@@ -805,7 +806,7 @@ def _release(resp, ok: bool) -> None:
         conn.close()
 
 
-def _finish_stream(resp) -> None:
+def _finish_stream(resp: Any) -> None:
     """After [DONE]: keep the connection if the rest of the body is already here, else close it."""
     info = getattr(resp, "chatlib_release", None)
     if info is None or resp.isclosed():
@@ -829,13 +830,13 @@ class _Watch:
     per-read timeout alone cannot do this: a server that sends a byte every few seconds resets
     it forever.  The timer is a thread for the sync client and the event loop's for the async."""
 
-    def __init__(self, limit: float | None) -> None:
+    def __init__(self, limit: Optional[float]) -> None:
         self.limit = limit
         self.fired = False
         self.sock: Any = None
         self.lock = threading.Lock()
         self.timer: Any = None  # threading.Timer or _LoopTimer; both have cancel()
-        self.why: str | None = None
+        self.why: Optional[str] = None
 
     @classmethod
     def with_thread_timer(cls, seconds: float) -> _Watch:
@@ -852,7 +853,7 @@ class _Watch:
         if fired:
             _shutdown(sock)
 
-    def fire(self, why: str | None = None) -> None:
+    def fire(self, why: Optional[str] = None) -> None:
         """Shuts the socket down; `why` is the error's message when it is not the deadline."""
         with self.lock:
             if not self.fired:
@@ -874,7 +875,7 @@ class _Watch:
         return APITimeoutError("the deadline of %ss for this call passed" % self.limit)
 
 
-def _proxy_secrets(urls: Any) -> list:
+def _proxy_secrets(urls: Any) -> List[Any]:
     """The password of each proxy URL, and the user:password pair urllib sends in base64."""
     from urllib.parse import unquote, urlsplit
     out = []
@@ -905,7 +906,7 @@ def _select() -> Any:
     return select
 
 
-def _shutdown(sock) -> None:
+def _shutdown(sock: Any) -> None:
     import socket
     try:
         sock.shutdown(socket.SHUT_RDWR)
@@ -916,7 +917,7 @@ def _shutdown(sock) -> None:
 class _Transport:
     """One client's HTTP machinery: an urllib opener with pooled connections, retries, limits."""
 
-    def __init__(self, proxy, ssl_context, pool_size: int) -> None:
+    def __init__(self, proxy: Any, ssl_context: Any, pool_size: int) -> None:
         http = _load_http()
         import logging
         self.log = logging.getLogger("chatlib")
@@ -939,13 +940,13 @@ class _Transport:
         self.URLError = http.urllib.error.URLError
         self.cert_error = getattr(http.ssl, "SSLCertVerificationError", http.ssl.SSLError)
 
-    def open(self, method, url, headers, body, timeout, origin, secret_names, watch):
+    def open(self, method: Any, url: Any, headers: Any, body: Any, timeout: Any, origin: Any, secret_names: Any, watch: Any) -> Any:
         req = self.Request(url, body, headers, method, origin, secret_names)
         req.watch = watch
         req.proxy_secrets = self.proxy_secrets
         return self.opener.open(req, timeout=timeout)
 
-    def connection_error(self, exc: BaseException, timeout, url) -> APIConnectionError:
+    def connection_error(self, exc: BaseException, timeout: Any, url: Any) -> APIConnectionError:
         """Turns what urllib and http.client raise into APIConnectionError or APITimeoutError."""
         reason = exc.reason if isinstance(exc, self.URLError) and isinstance(exc.reason, BaseException) else exc
         where = url.split("?")[0]
@@ -968,11 +969,11 @@ class OpenAIError(Exception):
     with all its fields, as json.JSONDecodeError does (a RateLimitError raised in a
     ProcessPoolExecutor worker reaches the caller as itself)."""
 
-    def __reduce__(self) -> tuple:
+    def __reduce__(self) -> Tuple[Any, ...]:
         return _rebuild_error, (type(self), self.args, dict(self.__dict__))
 
 
-def _rebuild_error(cls: type, args: tuple, state: dict) -> OpenAIError:
+def _rebuild_error(cls: type, args: Tuple[Any, ...], state: Dict[str, Any]) -> OpenAIError:
     err = cls.__new__(cls)
     Exception.__init__(err, *args)
     err.__dict__.update(state)
@@ -983,8 +984,8 @@ class APIError(OpenAIError):
     """An error about an API call: `message`, and where the server said so, `type`, `param`,
     `code` and the `body` it sent."""
 
-    def __init__(self, message: str, *, type: str | None = None, param: str | None = None,
-                 code: str | None = None, body: object = None) -> None:
+    def __init__(self, message: str, *, type: Optional[str] = None, param: Optional[str] = None,
+                 code: Optional[str] = None, body: object = None) -> None:
         super().__init__(message)
         self.message = message
         self.type = type
@@ -992,7 +993,7 @@ class APIError(OpenAIError):
         self.code = code
         self.body = body
 
-    def _parts(self) -> list:
+    def _parts(self) -> List[Any]:
         parts = []
         if self.type:
             parts.append("type=%s" % self.type)
@@ -1011,19 +1012,19 @@ class APIError(OpenAIError):
 class APIStatusError(APIError):
     """The server answered with a status other than 2xx."""
 
-    def __init__(self, message: str, *, status_code: int, headers: Mapping[str, str] | None = None,
-                 request_id: str | None = None,
-                 type: str | None = None, param: str | None = None, code: str | None = None,
+    def __init__(self, message: str, *, status_code: int, headers: Optional[Mapping[str, str]] = None,
+                 request_id: Optional[str] = None,
+                 type: Optional[str] = None, param: Optional[str] = None, code: Optional[str] = None,
                  body: object = None) -> None:
         super().__init__(message, type=type, param=param, code=code, body=body)
         self.status_code = status_code
         self.headers = headers
         self.request_id = request_id
-        self.method: str | None = None  # the call that failed: method and URL path (no query)
-        self.path: str | None = None
-        self.hint: str | None = None    # what may fix it, when chatlib can tell
+        self.method: Optional[str] = None  # the call that failed: method and URL path (no query)
+        self.path: Optional[str] = None
+        self.hint: Optional[str] = None    # what may fix it, when chatlib can tell
 
-    def _parts(self) -> list:
+    def _parts(self) -> List[Any]:
         parts = super()._parts()
         if self.request_id:
             parts.append("request_id=%s" % self.request_id)
@@ -1098,7 +1099,7 @@ class InvalidArgumentError(OpenAIError, ValueError):
 class RefusalError(OpenAIError):
     """The model refused to give a structured answer: `refusal` says why; `completion` is kept."""
 
-    def __init__(self, refusal: str, completion: CreateChatCompletionResponse | dict) -> None:
+    def __init__(self, refusal: str, completion: Union[CreateChatCompletionResponse, Dict[str, Any]]) -> None:
         super().__init__("the model refused: %s" % " ".join(str(refusal).split()))
         self.refusal = refusal
         self.completion = completion
@@ -1108,7 +1109,7 @@ class IncompleteOutputError(OpenAIError):
     """The answer was cut off (`finish_reason` ``length``) or filtered (``content_filter``), so it
     cannot be parsed; `completion` is kept."""
 
-    def __init__(self, finish_reason: str, completion: CreateChatCompletionResponse | dict) -> None:
+    def __init__(self, finish_reason: str, completion: Union[CreateChatCompletionResponse, Dict[str, Any]]) -> None:
         why = {"length": "it reached the token limit (max_tokens or max_completion_tokens)",
                "content_filter": "the content filter stopped it"}.get(finish_reason, finish_reason)
         super().__init__("the answer is incomplete: %s" % why)
@@ -1121,7 +1122,7 @@ _STATUS_ERRORS = {400: BadRequestError, 401: AuthenticationError, 403: Permissio
                   429: RateLimitError}
 
 
-def _status_error(status: int, headers, raw: bytes, prefix: str = "", secrets=()) -> APIStatusError:
+def _status_error(status: int, headers: Any, raw: bytes, prefix: str = "", secrets: Any = ()) -> APIStatusError:
     """Builds the APIStatusError subclass for a non-2xx response from its status and body.
     Credentials are scrubbed from the raw text and from the decoded JSON alike."""
     cls = _STATUS_ERRORS.get(status) or (InternalServerError if status >= 500 else APIStatusError)
@@ -1154,7 +1155,7 @@ class ServerSentEvent:
 
     __slots__ = ("event", "data", "id", "retry")
 
-    def __init__(self, data: str = "", event: str = "message", id: str = "", retry: int | None = None) -> None:
+    def __init__(self, data: str = "", event: str = "message", id: str = "", retry: Optional[int] = None) -> None:
         self.data = data
         self.event = event
         self.id = id
@@ -1179,7 +1180,7 @@ class ServerSentEvent:
 _DEFAULT_MAX_EVENT = 32 * 1024 * 1024
 
 
-def iter_sse(chunks: Iterable[bytes], max_event_size: int | None = _DEFAULT_MAX_EVENT) -> Iterator[ServerSentEvent]:
+def iter_sse(chunks: Iterable[bytes], max_event_size: Optional[int] = _DEFAULT_MAX_EVENT) -> Iterator[ServerSentEvent]:
     """Parses a ``text/event-stream`` given as an iterable of bytes of any sizes into events.
 
     Follows the WHATWG HTML rules: lines end in LF, CRLF or a lone CR (also when a CRLF is split
@@ -1197,7 +1198,7 @@ def iter_sse(chunks: Iterable[bytes], max_event_size: int | None = _DEFAULT_MAX_
         yield ServerSentEvent(data, event, last_id, retry)
 
 
-def _sse_fields(chunks, max_event_size):
+def _sse_fields(chunks: Any, max_event_size: Any) -> Iterator[Any]:
     """The parser behind iter_sse: yields (event, data, id, retry) tuples, which cost less than
     objects on the per-chunk path of a chat stream."""
     parser = _SSEParser(max_event_size)
@@ -1222,19 +1223,19 @@ class _SSEParser:
     __slots__ = ("limit", "data", "size", "event", "last_id", "retry", "pending", "pending_size",
                  "skip_lf", "start")
 
-    def __init__(self, max_event_size: int | None) -> None:
+    def __init__(self, max_event_size: Optional[int]) -> None:
         self.limit = max_event_size
         self.data: List[bytes] = []
         self.size = 0
-        self.event: str | None = None
+        self.event: Optional[str] = None
         self.last_id = ""
-        self.retry: int | None = None
+        self.retry: Optional[int] = None
         self.pending: List[bytes] = []
         self.pending_size = 0
         self.skip_lf = False
-        self.start: bytes | None = b""
+        self.start: Optional[bytes] = b""
 
-    def feed(self, chunk: bytes) -> list:
+    def feed(self, chunk: bytes) -> List[Any]:
         if self.skip_lf:
             self.skip_lf = False
             if chunk[:1] == b"\n":
@@ -1271,7 +1272,7 @@ class _SSEParser:
             out += self._feed(rest)
         return out
 
-    def _feed(self, chunk: bytes) -> list:
+    def _feed(self, chunk: bytes) -> List[Any]:
         """The general case: any line ends, and a line or event that spans blocks."""
         last = chunk[-1]
         pending = self.pending
@@ -1302,7 +1303,7 @@ class _SSEParser:
         if self.limit is not None and self.pending_size > self.limit:
             raise StreamError("a stream line is longer than the limit of %d bytes (max_event_size)" % self.limit)
 
-    def _lines(self, lines: List[bytes]) -> list:
+    def _lines(self, lines: List[bytes]) -> List[Any]:
         out = []
         limit = self.limit
         data = self.data
@@ -1355,10 +1356,9 @@ class _SSEParser:
 # sent.  Only a wrong shape (a string where an object or a list must be) is an error, raised as
 # JSONDeserializeError with the path of the bad value.
 
-_dataclass = dataclasses.dataclass(eq=False, repr=False)  # _Model gives every class one __eq__ and __repr__
 
 
-def _path_text(path) -> str:
+def _path_text(path: Any) -> str:
     """Turns the nested (parent, key) pairs the decoders pass down into ``choices[0].message``."""
     parts = []
     while path is not None:
@@ -1368,13 +1368,13 @@ def _path_text(path) -> str:
     return text or "the body"
 
 
-def _json_kind(value) -> str:
+def _json_kind(value: Any) -> str:
     """How an error message names the kind of a JSON value: "an object", "a string", ..."""
     return {dict: "an object", list: "a list", str: "a string", bool: "a boolean", int: "a number",
             float: "a number", type(None): "null"}.get(type(value), type(value).__name__)
 
 
-def _shape_error(path, expected: str, value) -> JSONDeserializeError:
+def _shape_error(path: Any, expected: str, value: Any) -> JSONDeserializeError:
     return JSONDeserializeError("%s: expected %s, got %s" % (_path_text(path), expected, _json_kind(value)),
                                 value)
 
@@ -1382,7 +1382,7 @@ def _shape_error(path, expected: str, value) -> JSONDeserializeError:
 class _Codec:
     """How one dataclass is read from and written to JSON, derived from its type hints."""
 
-    def __init__(self, cls) -> None:
+    def __init__(self, cls: Any) -> None:
         import typing
 
         hints = typing.get_type_hints(cls, globalns=globals())
@@ -1393,7 +1393,7 @@ class _Codec:
         self.required = cls._required
         self.nullable = cls._nullable
 
-    def decode(self, data, path=None):
+    def decode(self, data: Any, path: Any = None) -> Any:
         if type(data) is not dict:
             raise _shape_error(path, "an object (%s)" % self.cls.__name__, data)
         values = self.empty.copy()
@@ -1413,7 +1413,7 @@ class _Codec:
         obj.__dict__ = values
         return obj
 
-    def encode(self, obj) -> dict:
+    def encode(self, obj: Any) -> Dict[str, Any]:
         out = {}
         values = obj.__dict__
         for name in self.names:
@@ -1441,7 +1441,7 @@ def _codec(cls) -> _Codec:
     return codec
 
 
-def _decoder(tp):
+def _decoder(tp: Any) -> Any:
     """A function (value, path) -> decoded value for type hint `tp`, or None where the JSON value
     is kept as it is (strings, numbers, booleans, literals, Any, and containers of those)."""
     import typing
@@ -1453,7 +1453,7 @@ def _decoder(tp):
     if origin is list:
         item = _decoder(args[0])
 
-        def decode_list(value, path):
+        def decode_list(value: Any, path: Any) -> Any:
             if type(value) is not list:
                 raise _shape_error(path, "a list", value)
             if item is None:
@@ -1463,7 +1463,7 @@ def _decoder(tp):
     if origin is dict:
         item = _decoder(args[1])
 
-        def decode_map(value, path):
+        def decode_map(value: Any, path: Any) -> Any:
             if type(value) is not dict:
                 raise _shape_error(path, "an object", value)
             if item is None:
@@ -1475,7 +1475,7 @@ def _decoder(tp):
     return None
 
 
-def _union_decoder(options: list):
+def _union_decoder(options: List[Any]) -> Any:
     """Decodes a union: objects by their discriminator (``type`` or ``role``), a string or a list
     where the union allows one.  An object of a kind chatlib does not know is kept as a dict."""
     import typing
@@ -1503,7 +1503,7 @@ def _union_decoder(options: list):
     first = _codec(models[0]).decode if models else None
     expected = " or ".join(["an object"] * bool(models) + ["a list"] * bool(lists) + ["a string"] * bool(scalars))
 
-    def decode_union(value, path):
+    def decode_union(value: Any, path: Any) -> Any:
         kind = type(value)
         if kind is dict and models:
             tag = value.get(key) if key else None
@@ -1521,7 +1521,7 @@ def _union_decoder(options: list):
     return decode_union
 
 
-def _to_json(value):
+def _to_json(value: Any) -> Any:
     """A value of a dataclass field as JSON data: dataclasses, lists and dicts are walked."""
     kind = type(value)
     if kind is str or kind is int or kind is float or kind is bool or value is None:
@@ -1538,21 +1538,21 @@ def _to_json(value):
 class _Model:
     """What every spec dataclass shares: ``from_dict``, ``to_dict``, ``extra``, ``==`` and repr."""
 
-    _required: tuple = ()   # request fields always written (as null when None and nullable)
-    _nullable: tuple = ()
+    _required: Tuple[Any, ...] = ()   # request fields always written (as null when None and nullable)
+    _nullable: Tuple[Any, ...] = ()
     _extra = None           # keys the server sent that the spec does not define
 
     @classmethod
-    def from_dict(cls, data: dict):
+    def from_dict(cls, data: Dict[str, Any]) -> Any:
         """Builds an instance from parsed JSON; see the notes on forward compatibility above."""
         return _codec(cls).decode(data)
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> Dict[str, Any]:
         """The JSON object for this instance: fields left as None are left out, unknown keys kept."""
         return _codec(type(self)).encode(self)
 
     @property
-    def extra(self) -> dict:
+    def extra(self) -> Dict[str, Any]:
         """Keys the server sent that this class has no field for; written back by to_dict."""
         if self._extra is None:
             self._extra = {}
@@ -1573,7 +1573,7 @@ class _Model:
         return "%s(%s)" % (type(self).__name__, shown)
 
 
-@_dataclass
+@dataclasses.dataclass(eq=False, repr=False)
 class CreateChatCompletionRequest(_Model):
     """The spec's `CreateChatCompletionRequest` (request).
 
@@ -1620,7 +1620,7 @@ class CreateChatCompletionRequest(_Model):
 
     _required = ('messages', 'model')
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> Dict[str, Any]:
         """As _Model.to_dict; a ChatCompletionResponseMessage in `messages` is sent as the
         assistant message it stands for (see ChatCompletionResponseMessage.to_request)."""
         out = _Model.to_dict(self)
@@ -1631,14 +1631,14 @@ class CreateChatCompletionRequest(_Model):
         return out
 
 
-@_dataclass
+@dataclasses.dataclass(eq=False, repr=False)
 class WebSearchOptions(_Model):
     """The spec's `CreateChatCompletionRequest.web_search_options` (request)."""
     user_location: Optional[WebSearchUserLocation] = None
     search_context_size: Optional[WebSearchContextSize] = None
 
 
-@_dataclass
+@dataclasses.dataclass(eq=False, repr=False)
 class ChatCompletionAudio(_Model):
     """The spec's `CreateChatCompletionRequest.audio` (request)."""
     voice: VoiceIdsOrCustomVoice
@@ -1647,14 +1647,14 @@ class ChatCompletionAudio(_Model):
     _required = ('voice', 'format')
 
 
-@_dataclass
+@dataclasses.dataclass(eq=False, repr=False)
 class PromptCacheOptionsParam(_Model):
     """The spec's `PromptCacheOptionsParam` (request)."""
     ttl: Optional[PromptCacheTTLEnum] = None
     mode: Optional[PromptCacheModeEnum] = None
 
 
-@_dataclass
+@dataclasses.dataclass(eq=False, repr=False)
 class ResponseFormatText(_Model):
     """The spec's `ResponseFormatText` (request)."""
     type: Literal["text"] = "text"
@@ -1662,7 +1662,7 @@ class ResponseFormatText(_Model):
     _required = ('type',)
 
 
-@_dataclass
+@dataclasses.dataclass(eq=False, repr=False)
 class ResponseFormatJsonSchema(_Model):
     """The spec's `ResponseFormatJsonSchema` (request)."""
     json_schema: JsonSchema
@@ -1671,7 +1671,7 @@ class ResponseFormatJsonSchema(_Model):
     _required = ('type', 'json_schema')
 
 
-@_dataclass
+@dataclasses.dataclass(eq=False, repr=False)
 class ResponseFormatJsonObject(_Model):
     """The spec's `ResponseFormatJsonObject` (request)."""
     type: Literal["json_object"] = "json_object"
@@ -1679,7 +1679,7 @@ class ResponseFormatJsonObject(_Model):
     _required = ('type',)
 
 
-@_dataclass
+@dataclasses.dataclass(eq=False, repr=False)
 class ModerationParam(_Model):
     """The spec's `ModerationParam` (request)."""
     model: str
@@ -1688,7 +1688,7 @@ class ModerationParam(_Model):
     _required = ('model',)
 
 
-@_dataclass
+@dataclasses.dataclass(eq=False, repr=False)
 class PredictionContent(_Model):
     """The spec's `PredictionContent` (request)."""
     content: Union[str, List[ChatCompletionRequestMessageContentPartText]]
@@ -1697,14 +1697,14 @@ class PredictionContent(_Model):
     _required = ('type', 'content')
 
 
-@_dataclass
+@dataclasses.dataclass(eq=False, repr=False)
 class ChatCompletionStreamOptions(_Model):
     """The spec's `ChatCompletionStreamOptions.anyOf[0]` (request)."""
     include_usage: Optional[bool] = None
     include_obfuscation: Optional[bool] = None
 
 
-@_dataclass
+@dataclasses.dataclass(eq=False, repr=False)
 class ChatCompletionTool(_Model):
     """The spec's `ChatCompletionTool` (request)."""
     function: FunctionObject
@@ -1713,7 +1713,7 @@ class ChatCompletionTool(_Model):
     _required = ('type', 'function')
 
 
-@_dataclass
+@dataclasses.dataclass(eq=False, repr=False)
 class CustomToolChatCompletions(_Model):
     """The spec's `CustomToolChatCompletions` (request)."""
     custom: CustomToolProperties
@@ -1722,7 +1722,7 @@ class CustomToolChatCompletions(_Model):
     _required = ('type', 'custom')
 
 
-@_dataclass
+@dataclasses.dataclass(eq=False, repr=False)
 class ChatCompletionFunctionCallOption(_Model):
     """The spec's `ChatCompletionFunctionCallOption` (request)."""
     name: str
@@ -1730,7 +1730,7 @@ class ChatCompletionFunctionCallOption(_Model):
     _required = ('name',)
 
 
-@_dataclass
+@dataclasses.dataclass(eq=False, repr=False)
 class ChatCompletionFunctions(_Model):
     """The spec's `ChatCompletionFunctions` (request). Deprecated by the spec."""
     name: str
@@ -1740,7 +1740,7 @@ class ChatCompletionFunctions(_Model):
     _required = ('name',)
 
 
-@_dataclass
+@dataclasses.dataclass(eq=False, repr=False)
 class WebSearchUserLocation(_Model):
     """The spec's `CreateChatCompletionRequest.web_search_options.user_location` (request)."""
     approximate: WebSearchLocation
@@ -1749,7 +1749,7 @@ class WebSearchUserLocation(_Model):
     _required = ('type', 'approximate')
 
 
-@_dataclass
+@dataclasses.dataclass(eq=False, repr=False)
 class ChatCompletionRequestDeveloperMessage(_Model):
     """The spec's `ChatCompletionRequestDeveloperMessage` (request)."""
     content: Union[str, List[ChatCompletionRequestMessageContentPartText]]
@@ -1759,7 +1759,7 @@ class ChatCompletionRequestDeveloperMessage(_Model):
     _required = ('content', 'role')
 
 
-@_dataclass
+@dataclasses.dataclass(eq=False, repr=False)
 class ChatCompletionRequestSystemMessage(_Model):
     """The spec's `ChatCompletionRequestSystemMessage` (request)."""
     content: Union[str, List[ChatCompletionRequestSystemMessageContentPart]]
@@ -1769,7 +1769,7 @@ class ChatCompletionRequestSystemMessage(_Model):
     _required = ('content', 'role')
 
 
-@_dataclass
+@dataclasses.dataclass(eq=False, repr=False)
 class ChatCompletionRequestUserMessage(_Model):
     """The spec's `ChatCompletionRequestUserMessage` (request)."""
     content: Union[str, List[ChatCompletionRequestUserMessageContentPart]]
@@ -1779,7 +1779,7 @@ class ChatCompletionRequestUserMessage(_Model):
     _required = ('content', 'role')
 
 
-@_dataclass
+@dataclasses.dataclass(eq=False, repr=False)
 class ChatCompletionRequestAssistantMessage(_Model):
     """The spec's `ChatCompletionRequestAssistantMessage` (request)."""
     content: Optional[Union[str, List[ChatCompletionRequestAssistantMessageContentPart]]] = None
@@ -1796,7 +1796,7 @@ class ChatCompletionRequestAssistantMessage(_Model):
     _nullable = ('content',)
 
 
-@_dataclass
+@dataclasses.dataclass(eq=False, repr=False)
 class ChatCompletionRequestToolMessage(_Model):
     """The spec's `ChatCompletionRequestToolMessage` (request)."""
     content: Union[str, List[ChatCompletionRequestToolMessageContentPart]]
@@ -1806,7 +1806,7 @@ class ChatCompletionRequestToolMessage(_Model):
     _required = ('role', 'content', 'tool_call_id')
 
 
-@_dataclass
+@dataclasses.dataclass(eq=False, repr=False)
 class ChatCompletionRequestFunctionMessage(_Model):
     """The spec's `ChatCompletionRequestFunctionMessage` (request). Deprecated by the spec."""
     content: Optional[str]
@@ -1817,7 +1817,7 @@ class ChatCompletionRequestFunctionMessage(_Model):
     _nullable = ('content',)
 
 
-@_dataclass
+@dataclasses.dataclass(eq=False, repr=False)
 class JsonSchema(_Model):
     """The spec's `ResponseFormatJsonSchema.json_schema` (request)."""
     name: str
@@ -1828,14 +1828,14 @@ class JsonSchema(_Model):
     _required = ('name',)
 
 
-@_dataclass
+@dataclasses.dataclass(eq=False, repr=False)
 class ModerationPolicyParam(_Model):
     """The spec's `ModerationPolicyParam` (request)."""
     input: Optional[ModerationConfigParam] = None
     output: Optional[ModerationConfigParam] = None
 
 
-@_dataclass
+@dataclasses.dataclass(eq=False, repr=False)
 class ChatCompletionRequestMessageContentPartText(_Model):
     """The spec's `ChatCompletionRequestMessageContentPartText` (request and response)."""
     text: str
@@ -1845,7 +1845,7 @@ class ChatCompletionRequestMessageContentPartText(_Model):
     _required = ('type', 'text')
 
 
-@_dataclass
+@dataclasses.dataclass(eq=False, repr=False)
 class FunctionObject(_Model):
     """The spec's `FunctionObject` (request)."""
     name: str
@@ -1856,7 +1856,7 @@ class FunctionObject(_Model):
     _required = ('name',)
 
 
-@_dataclass
+@dataclasses.dataclass(eq=False, repr=False)
 class CustomToolProperties(_Model):
     """The spec's `CustomToolChatCompletions.custom` (request)."""
     name: str
@@ -1866,7 +1866,7 @@ class CustomToolProperties(_Model):
     _required = ('name',)
 
 
-@_dataclass
+@dataclasses.dataclass(eq=False, repr=False)
 class ChatCompletionAllowedToolsChoice(_Model):
     """The spec's `ChatCompletionAllowedToolsChoice` (request)."""
     allowed_tools: ChatCompletionAllowedTools
@@ -1875,7 +1875,7 @@ class ChatCompletionAllowedToolsChoice(_Model):
     _required = ('type', 'allowed_tools')
 
 
-@_dataclass
+@dataclasses.dataclass(eq=False, repr=False)
 class ChatCompletionNamedToolChoice(_Model):
     """The spec's `ChatCompletionNamedToolChoice` (request)."""
     function: FunctionName
@@ -1884,7 +1884,7 @@ class ChatCompletionNamedToolChoice(_Model):
     _required = ('type', 'function')
 
 
-@_dataclass
+@dataclasses.dataclass(eq=False, repr=False)
 class ChatCompletionNamedToolChoiceCustom(_Model):
     """The spec's `ChatCompletionNamedToolChoiceCustom` (request)."""
     custom: CustomName
@@ -1893,7 +1893,7 @@ class ChatCompletionNamedToolChoiceCustom(_Model):
     _required = ('type', 'custom')
 
 
-@_dataclass
+@dataclasses.dataclass(eq=False, repr=False)
 class WebSearchLocation(_Model):
     """The spec's `WebSearchLocation` (request)."""
     country: Optional[str] = None
@@ -1902,7 +1902,7 @@ class WebSearchLocation(_Model):
     timezone: Optional[str] = None
 
 
-@_dataclass
+@dataclasses.dataclass(eq=False, repr=False)
 class CustomVoice(_Model):
     """The spec's `VoiceIdsOrCustomVoice.anyOf[1]` (request)."""
     id: str
@@ -1910,7 +1910,7 @@ class CustomVoice(_Model):
     _required = ('id',)
 
 
-@_dataclass
+@dataclasses.dataclass(eq=False, repr=False)
 class ChatCompletionRequestAssistantMessageAudio(_Model):
     """The spec's `ChatCompletionRequestAssistantMessage.audio.anyOf[0]` (request)."""
     id: str
@@ -1918,7 +1918,7 @@ class ChatCompletionRequestAssistantMessageAudio(_Model):
     _required = ('id',)
 
 
-@_dataclass
+@dataclasses.dataclass(eq=False, repr=False)
 class FunctionCall(_Model):
     """The spec's `ChatCompletionResponseMessage.function_call` and
     `ChatCompletionRequestAssistantMessage.function_call.anyOf[0]` and
@@ -1927,7 +1927,7 @@ class FunctionCall(_Model):
     name: str
 
 
-@_dataclass
+@dataclasses.dataclass(eq=False, repr=False)
 class ModerationConfigParam(_Model):
     """The spec's `ModerationConfigParam` (request)."""
     mode: ModerationMode
@@ -1935,13 +1935,13 @@ class ModerationConfigParam(_Model):
     _required = ('mode',)
 
 
-@_dataclass
+@dataclasses.dataclass(eq=False, repr=False)
 class PromptCacheBreakpointParam(_Model):
     """The spec's `PromptCacheBreakpointParam` (request and response)."""
     mode: Literal["explicit"] = "explicit"
 
 
-@_dataclass
+@dataclasses.dataclass(eq=False, repr=False)
 class CustomToolTextFormat(_Model):
     """The spec's `CustomToolChatCompletions.custom.format.oneOf[0]` (request)."""
     type: Literal["text"] = "text"
@@ -1949,7 +1949,7 @@ class CustomToolTextFormat(_Model):
     _required = ('type',)
 
 
-@_dataclass
+@dataclasses.dataclass(eq=False, repr=False)
 class CustomToolGrammarFormat(_Model):
     """The spec's `CustomToolChatCompletions.custom.format.oneOf[1]` (request)."""
     grammar: CustomGrammarFormatParam
@@ -1958,7 +1958,7 @@ class CustomToolGrammarFormat(_Model):
     _required = ('type', 'grammar')
 
 
-@_dataclass
+@dataclasses.dataclass(eq=False, repr=False)
 class ChatCompletionAllowedTools(_Model):
     """The spec's `ChatCompletionAllowedTools` (request)."""
     mode: Literal["auto", "required"]
@@ -1967,7 +1967,7 @@ class ChatCompletionAllowedTools(_Model):
     _required = ('mode', 'tools')
 
 
-@_dataclass
+@dataclasses.dataclass(eq=False, repr=False)
 class FunctionName(_Model):
     """The spec's `ChatCompletionNamedToolChoice.function` (request)."""
     name: str
@@ -1975,7 +1975,7 @@ class FunctionName(_Model):
     _required = ('name',)
 
 
-@_dataclass
+@dataclasses.dataclass(eq=False, repr=False)
 class CustomName(_Model):
     """The spec's `ChatCompletionNamedToolChoiceCustom.custom` (request)."""
     name: str
@@ -1983,7 +1983,7 @@ class CustomName(_Model):
     _required = ('name',)
 
 
-@_dataclass
+@dataclasses.dataclass(eq=False, repr=False)
 class ChatCompletionRequestMessageContentPartImage(_Model):
     """The spec's `ChatCompletionRequestMessageContentPartImage` (request and response)."""
     image_url: ImageUrl
@@ -1993,7 +1993,7 @@ class ChatCompletionRequestMessageContentPartImage(_Model):
     _required = ('type', 'image_url')
 
 
-@_dataclass
+@dataclasses.dataclass(eq=False, repr=False)
 class ChatCompletionRequestMessageContentPartAudio(_Model):
     """The spec's `ChatCompletionRequestMessageContentPartAudio` (request)."""
     input_audio: InputAudio
@@ -2003,7 +2003,7 @@ class ChatCompletionRequestMessageContentPartAudio(_Model):
     _required = ('type', 'input_audio')
 
 
-@_dataclass
+@dataclasses.dataclass(eq=False, repr=False)
 class ChatCompletionRequestMessageContentPartFile(_Model):
     """The spec's `ChatCompletionRequestMessageContentPartFile` (request)."""
     file: FileObject
@@ -2013,7 +2013,7 @@ class ChatCompletionRequestMessageContentPartFile(_Model):
     _required = ('type', 'file')
 
 
-@_dataclass
+@dataclasses.dataclass(eq=False, repr=False)
 class ChatCompletionMessageToolCall(_Model):
     """The spec's `ChatCompletionMessageToolCall` (request and response)."""
     id: str
@@ -2021,7 +2021,7 @@ class ChatCompletionMessageToolCall(_Model):
     type: Literal["function"] = "function"
 
 
-@_dataclass
+@dataclasses.dataclass(eq=False, repr=False)
 class ChatCompletionMessageCustomToolCall(_Model):
     """The spec's `ChatCompletionMessageCustomToolCall` (request and response)."""
     id: str
@@ -2029,7 +2029,7 @@ class ChatCompletionMessageCustomToolCall(_Model):
     type: Literal["custom"] = "custom"
 
 
-@_dataclass
+@dataclasses.dataclass(eq=False, repr=False)
 class ChatCompletionRequestMessageContentPartRefusal(_Model):
     """The spec's `ChatCompletionRequestMessageContentPartRefusal` (request)."""
     refusal: str
@@ -2038,7 +2038,7 @@ class ChatCompletionRequestMessageContentPartRefusal(_Model):
     _required = ('type', 'refusal')
 
 
-@_dataclass
+@dataclasses.dataclass(eq=False, repr=False)
 class CustomGrammarFormatParam(_Model):
     """The spec's `CustomToolChatCompletions.custom.format.oneOf[1].grammar` (request)."""
     definition: str
@@ -2047,7 +2047,7 @@ class CustomGrammarFormatParam(_Model):
     _required = ('definition', 'syntax')
 
 
-@_dataclass
+@dataclasses.dataclass(eq=False, repr=False)
 class ImageUrl(_Model):
     """The spec's `ChatCompletionRequestMessageContentPartImage.image_url` (request and response)."""
     url: str
@@ -2056,7 +2056,7 @@ class ImageUrl(_Model):
     _required = ('url',)
 
 
-@_dataclass
+@dataclasses.dataclass(eq=False, repr=False)
 class InputAudio(_Model):
     """The spec's `ChatCompletionRequestMessageContentPartAudio.input_audio` (request)."""
     data: str
@@ -2065,7 +2065,7 @@ class InputAudio(_Model):
     _required = ('data', 'format')
 
 
-@_dataclass
+@dataclasses.dataclass(eq=False, repr=False)
 class FileObject(_Model):
     """The spec's `ChatCompletionRequestMessageContentPartFile.file` (request)."""
     filename: Optional[str] = None
@@ -2073,14 +2073,14 @@ class FileObject(_Model):
     file_id: Optional[str] = None
 
 
-@_dataclass
+@dataclasses.dataclass(eq=False, repr=False)
 class CustomTool(_Model):
     """The spec's `ChatCompletionMessageCustomToolCall.custom` (request and response)."""
     name: str
     input: str
 
 
-@_dataclass
+@dataclasses.dataclass(eq=False, repr=False)
 class UpdateChatCompletionRequest(_Model):
     """The spec's `updateChatCompletion.requestBody` (request)."""
     metadata: Optional[Metadata]
@@ -2089,7 +2089,7 @@ class UpdateChatCompletionRequest(_Model):
     _nullable = ('metadata',)
 
 
-@_dataclass
+@dataclasses.dataclass(eq=False, repr=False)
 class CreateChatCompletionResponse(_Model):
     """The spec's `CreateChatCompletionResponse` (response).
 
@@ -2107,7 +2107,7 @@ class CreateChatCompletionResponse(_Model):
     moderation: Optional[ChatCompletionModeration] = None
 
 
-@_dataclass
+@dataclasses.dataclass(eq=False, repr=False)
 class ChatChoice(_Model):
     """The spec's `CreateChatCompletionResponse.choices[]` (response)."""
     finish_reason: Optional[Literal["stop", "length", "tool_calls", "content_filter", "function_call"]] = None
@@ -2116,7 +2116,7 @@ class ChatChoice(_Model):
     logprobs: Optional[ChatChoiceLogprobs] = None
 
 
-@_dataclass
+@dataclasses.dataclass(eq=False, repr=False)
 class CompletionUsage(_Model):
     """The spec's `CompletionUsage` (response)."""
     completion_tokens: Optional[int] = None
@@ -2126,14 +2126,14 @@ class CompletionUsage(_Model):
     prompt_tokens_details: Optional[PromptTokensDetails] = None
 
 
-@_dataclass
+@dataclasses.dataclass(eq=False, repr=False)
 class ChatCompletionModeration(_Model):
     """The spec's `ChatCompletionModeration` (response)."""
     input: Optional[Union[ChatCompletionModerationResults, ChatCompletionModerationError]] = None
     output: Optional[Union[ChatCompletionModerationResults, ChatCompletionModerationError]] = None
 
 
-@_dataclass
+@dataclasses.dataclass(eq=False, repr=False)
 class ChatChoiceLogprobs(_Model):
     """The spec's `CreateChatCompletionResponse.choices[].logprobs.anyOf[0]` and
     `CreateChatCompletionStreamResponse.choices[].logprobs` (response)."""
@@ -2141,7 +2141,7 @@ class ChatChoiceLogprobs(_Model):
     refusal: Optional[List[ChatCompletionTokenLogprob]] = None
 
 
-@_dataclass
+@dataclasses.dataclass(eq=False, repr=False)
 class ChatCompletionResponseMessage(_Model):
     """The spec's `ChatCompletionResponseMessage` (response).
 
@@ -2155,7 +2155,7 @@ class ChatCompletionResponseMessage(_Model):
     function_call: Optional[FunctionCall] = None
     audio: Optional[ChatCompletionResponseMessageAudio] = None
 
-    def to_request(self, keep: Iterable[str] | bool = ()) -> ChatCompletionRequestAssistantMessage:
+    def to_request(self, keep: Union[Iterable[str], bool] = ()) -> ChatCompletionRequestAssistantMessage:
         """This reply as the assistant message of the next request: content, refusal, tool calls,
         the audio id and function_call.  What only a response has (annotations, the audio data)
         is left out, and so are provider fields (in `extra`) unless `keep` names them, or is True
@@ -2186,7 +2186,7 @@ class ChatCompletionResponseMessage(_Model):
 REASONING_FIELDS = ("reasoning_content", "reasoning", "reasoning_details")
 
 
-@_dataclass
+@dataclasses.dataclass(eq=False, repr=False)
 class CompletionTokensDetails(_Model):
     """The spec's `CompletionUsage.completion_tokens_details` (response)."""
     accepted_prediction_tokens: Optional[int] = None
@@ -2196,7 +2196,7 @@ class CompletionTokensDetails(_Model):
     rejected_prediction_tokens: Optional[int] = None
 
 
-@_dataclass
+@dataclasses.dataclass(eq=False, repr=False)
 class PromptTokensDetails(_Model):
     """The spec's `CompletionUsage.prompt_tokens_details` (response)."""
     audio_tokens: Optional[int] = None
@@ -2206,7 +2206,7 @@ class PromptTokensDetails(_Model):
     cache_write_tokens: Optional[int] = None
 
 
-@_dataclass
+@dataclasses.dataclass(eq=False, repr=False)
 class ChatCompletionModerationResults(_Model):
     """The spec's `ChatCompletionModerationResults` (response)."""
     type: Optional[Literal["moderation_results"]] = None
@@ -2214,7 +2214,7 @@ class ChatCompletionModerationResults(_Model):
     results: Optional[List[ModerationResultBody]] = None
 
 
-@_dataclass
+@dataclasses.dataclass(eq=False, repr=False)
 class ChatCompletionModerationError(_Model):
     """The spec's `ChatCompletionModerationError` (response)."""
     type: Optional[Literal["error"]] = None
@@ -2222,7 +2222,7 @@ class ChatCompletionModerationError(_Model):
     message: Optional[str] = None
 
 
-@_dataclass
+@dataclasses.dataclass(eq=False, repr=False)
 class ChatCompletionTokenLogprob(_Model):
     """The spec's `ChatCompletionTokenLogprob` (response)."""
     token: Optional[str] = None
@@ -2231,14 +2231,14 @@ class ChatCompletionTokenLogprob(_Model):
     top_logprobs: Optional[List[TopLogprobs]] = None
 
 
-@_dataclass
+@dataclasses.dataclass(eq=False, repr=False)
 class ChatCompletionResponseMessageAnnotation(_Model):
     """The spec's `ChatCompletionResponseMessage.annotations[]` (response)."""
     type: Optional[Literal["url_citation"]] = None
     url_citation: Optional[UrlCitation] = None
 
 
-@_dataclass
+@dataclasses.dataclass(eq=False, repr=False)
 class ChatCompletionResponseMessageAudio(_Model):
     """The spec's `ChatCompletionResponseMessage.audio.anyOf[0]` (response)."""
     id: Optional[str] = None
@@ -2247,7 +2247,7 @@ class ChatCompletionResponseMessageAudio(_Model):
     transcript: Optional[str] = None
 
 
-@_dataclass
+@dataclasses.dataclass(eq=False, repr=False)
 class ModerationResultBody(_Model):
     """The spec's `ModerationResultBody` (response)."""
     type: Optional[Literal["moderation_result"]] = None
@@ -2258,7 +2258,7 @@ class ModerationResultBody(_Model):
     category_applied_input_types: Optional[Dict[str, List[ModerationInputType]]] = None
 
 
-@_dataclass
+@dataclasses.dataclass(eq=False, repr=False)
 class TopLogprobs(_Model):
     """The spec's `ChatCompletionTokenLogprob.top_logprobs[]` (response)."""
     token: Optional[str] = None
@@ -2266,7 +2266,7 @@ class TopLogprobs(_Model):
     bytes: Optional[List[int]] = None
 
 
-@_dataclass
+@dataclasses.dataclass(eq=False, repr=False)
 class UrlCitation(_Model):
     """The spec's `ChatCompletionResponseMessage.annotations[].url_citation` (response)."""
     end_index: Optional[int] = None
@@ -2275,7 +2275,7 @@ class UrlCitation(_Model):
     title: Optional[str] = None
 
 
-@_dataclass
+@dataclasses.dataclass(eq=False, repr=False)
 class CreateChatCompletionStreamResponse(_Model):
     """The spec's `CreateChatCompletionStreamResponse` (response).
 
@@ -2293,7 +2293,7 @@ class CreateChatCompletionStreamResponse(_Model):
     moderation: Optional[ChatCompletionModeration] = None
 
 
-@_dataclass
+@dataclasses.dataclass(eq=False, repr=False)
 class ChatChoiceStream(_Model):
     """The spec's `CreateChatCompletionStreamResponse.choices[]` (response)."""
     delta: Optional[ChatCompletionStreamResponseDelta] = None
@@ -2302,7 +2302,7 @@ class ChatChoiceStream(_Model):
     index: Optional[int] = None
 
 
-@_dataclass
+@dataclasses.dataclass(eq=False, repr=False)
 class ChatCompletionStreamResponseDelta(_Model):
     """The spec's `ChatCompletionStreamResponseDelta` (response).
 
@@ -2315,7 +2315,7 @@ class ChatCompletionStreamResponseDelta(_Model):
     refusal: Optional[str] = None
 
 
-@_dataclass
+@dataclasses.dataclass(eq=False, repr=False)
 class FunctionCallStream(_Model):
     """The spec's `ChatCompletionStreamResponseDelta.function_call` and
     `ChatCompletionMessageToolCallChunk.function` (response). Deprecated by the spec."""
@@ -2323,7 +2323,7 @@ class FunctionCallStream(_Model):
     name: Optional[str] = None
 
 
-@_dataclass
+@dataclasses.dataclass(eq=False, repr=False)
 class ChatCompletionMessageToolCallChunk(_Model):
     """The spec's `ChatCompletionMessageToolCallChunk` (response)."""
     index: Optional[int] = None
@@ -2332,7 +2332,7 @@ class ChatCompletionMessageToolCallChunk(_Model):
     function: Optional[FunctionCallStream] = None
 
 
-@_dataclass
+@dataclasses.dataclass(eq=False, repr=False)
 class ChatCompletionList(_Model):
     """The spec's `ChatCompletionList` (response)."""
     object: Optional[Literal["list"]] = None
@@ -2342,7 +2342,7 @@ class ChatCompletionList(_Model):
     has_more: Optional[bool] = None
 
 
-@_dataclass
+@dataclasses.dataclass(eq=False, repr=False)
 class ChatCompletionMessageList(_Model):
     """The spec's `ChatCompletionMessageList` (response)."""
     object: Optional[Literal["list"]] = None
@@ -2352,7 +2352,7 @@ class ChatCompletionMessageList(_Model):
     has_more: Optional[bool] = None
 
 
-@_dataclass
+@dataclasses.dataclass(eq=False, repr=False)
 class ChatCompletionMessageListItem(_Model):
     """The spec's `ChatCompletionMessageList.data[]` (response).
 
@@ -2370,7 +2370,7 @@ class ChatCompletionMessageListItem(_Model):
                                        ChatCompletionRequestMessageContentPartImage]]] = None
 
 
-@_dataclass
+@dataclasses.dataclass(eq=False, repr=False)
 class ChatCompletionDeleted(_Model):
     """The spec's `ChatCompletionDeleted` (response)."""
     object: Optional[Literal["chat.completion.deleted"]] = None
@@ -2378,13 +2378,13 @@ class ChatCompletionDeleted(_Model):
     deleted: Optional[bool] = None
 
 
-@_dataclass
+@dataclasses.dataclass(eq=False, repr=False)
 class ErrorResponse(_Model):
     """The spec's `ErrorResponse` (response)."""
     error: Optional[Error] = None
 
 
-@_dataclass
+@dataclasses.dataclass(eq=False, repr=False)
 class Error(_Model):
     """The spec's `Error` (response)."""
     code: Optional[str] = None
@@ -2393,7 +2393,7 @@ class Error(_Model):
     type: Optional[str] = None
 
 
-@_dataclass
+@dataclasses.dataclass(eq=False, repr=False)
 class CreateModelResponseProperties(_Model):
     """The spec's `CreateModelResponseProperties` (request).
 
@@ -2410,7 +2410,7 @@ class CreateModelResponseProperties(_Model):
     prompt_cache_options: Optional[PromptCacheOptionsParam] = None
 
 
-@_dataclass
+@dataclasses.dataclass(eq=False, repr=False)
 class ModelResponseProperties(_Model):
     """The spec's `ModelResponseProperties` (request).
 
@@ -2512,7 +2512,7 @@ _INLINE_NAMES = {
     'ChatCompletionStreamOptions': 'ChatCompletionStreamOptions',
 }
 
-@_dataclass
+@dataclasses.dataclass(eq=False, repr=False)
 class ListChatCompletionsQuery(_Model):
     """The query of GET /chat/completions: `metadata` filters by key and value pairs."""
     model: Optional[str] = None
@@ -2522,7 +2522,7 @@ class ListChatCompletionsQuery(_Model):
     order: Optional[Literal["asc", "desc"]] = None
 
 
-@_dataclass
+@dataclasses.dataclass(eq=False, repr=False)
 class GetChatCompletionMessagesQuery(_Model):
     """The query of GET /chat/completions/{completion_id}/messages."""
     after: Optional[str] = None
@@ -2535,7 +2535,7 @@ class GetChatCompletionMessagesQuery(_Model):
 _DEFAULT_MAX_BODY = 64 * 1024 * 1024
 
 
-def _check_seconds(value: object, what: str, allow_none: bool) -> float | None:
+def _check_seconds(value: object, what: str, allow_none: bool) -> Optional[float]:
     if value is None and allow_none:
         return None
     if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 < value <= _MAX_SECONDS:
@@ -2544,7 +2544,7 @@ def _check_seconds(value: object, what: str, allow_none: bool) -> float | None:
     return float(value)
 
 
-def _check_size(value: object, what: str) -> int | None:
+def _check_size(value: object, what: str) -> Optional[int]:
     if value is None:
         return None
     if isinstance(value, bool) or not isinstance(value, int) or value < 1:
@@ -2559,7 +2559,7 @@ def _encode_json(obj: object, what: str) -> bytes:
         raise InvalidArgumentError("%s cannot be sent as JSON: %s" % (what, exc)) from None
 
 
-def _decode_json(raw: bytes, what: str, secrets: Any = ()):
+def _decode_json(raw: bytes, what: str, secrets: Any = ()) -> Any:
     try:
         return json.loads(raw)
     except _JSON_ERRORS as exc:
@@ -2582,14 +2582,14 @@ class Client:
     to share between threads.  ``with Client() as c:`` or ``c.close()`` closes them.
     """
 
-    def __init__(self, config: OpenAIConfig | AzureConfig | Any = None, *, timeout: float = 600.0,
-                 max_retries: int | None = None,
-                 retry: RetryPolicy | None = None, deadline: float | None = None,
-                 proxy: str | bool | None = None, ssl_context: Any = None,
-                 max_body_size: int | None = _DEFAULT_MAX_BODY,
-                 max_event_size: int | None = _DEFAULT_MAX_EVENT, pool_size: int = 16,
-                 log_bodies: bool = False, api_key: str | Callable[[], str] | None = None,
-                 base_url: str | None = None, organization: str | None = None, project: str | None = None) -> None:
+    def __init__(self, config: Union[OpenAIConfig, AzureConfig, Any] = None, *, timeout: float = 600.0,
+                 max_retries: Optional[int] = None,
+                 retry: Optional[RetryPolicy] = None, deadline: Optional[float] = None,
+                 proxy: Optional[Union[str, bool]] = None, ssl_context: Any = None,
+                 max_body_size: Optional[int] = _DEFAULT_MAX_BODY,
+                 max_event_size: Optional[int] = _DEFAULT_MAX_EVENT, pool_size: int = 16,
+                 log_bodies: bool = False, api_key: Optional[Union[str, Callable[[], str]]] = None,
+                 base_url: Optional[str] = None, organization: Optional[str] = None, project: Optional[str] = None) -> None:
         shortcuts = dict(api_key=api_key, api_base=base_url, org_id=organization, project_id=project)
         if config is None:
             config = OpenAIConfig(**shortcuts)
@@ -2619,7 +2619,7 @@ class Client:
             raise InvalidArgumentError("pool_size must be a whole number >= 0, not %r" % (pool_size,))
         self.pool_size = pool_size
         self.log_bodies = bool(log_bodies)
-        self._box: list = [None]  # the transport: shared with the clients with_options() makes
+        self._box: List[Any] = [None]  # the transport: shared with the clients with_options() makes
         self._lock = threading.Lock()
         self._owner = True        # whether close() closes the pool (with_options' clients do not)
         self._origin = _origin(config.url(""))
@@ -2628,8 +2628,8 @@ class Client:
         """The Chat Completions API of this client."""
         return Chat(self)
 
-    def with_options(self, *, timeout: float | None = None, deadline: float | None = None,
-                     max_retries: int | None = None, retry: RetryPolicy | None = None) -> Client:
+    def with_options(self, *, timeout: Optional[float] = None, deadline: Optional[float] = None,
+                     max_retries: Optional[int] = None, retry: Optional[RetryPolicy] = None) -> Client:
         """This client with other settings, for one call or many, as the official SDK's
         ``with_options``: ``client.with_options(max_retries=0).chat().create(...)``.  It shares
         this client's configuration and connection pool; closing it leaves the pool open."""
@@ -2661,7 +2661,7 @@ class Client:
     def __enter__(self) -> Client:
         return self
 
-    def __exit__(self, *exc) -> None:
+    def __exit__(self, *exc: Any) -> None:
         self.close()
 
     def __del__(self) -> None:
@@ -2684,7 +2684,7 @@ class Client:
                     t = self._box[0] = _Transport(self.proxy, self.ssl_context, self.pool_size)
         return t
 
-    def _headers(self, accept: str, extra: dict) -> dict:
+    def _headers(self, accept: str, extra: Dict[str, Any]) -> Dict[str, Any]:
         headers = {"Content-Type": "application/json", "Accept": accept, "User-Agent": _USER_AGENT}
         given = self.config.headers()
         if not isinstance(self.config, (OpenAIConfig, AzureConfig)):  # those check theirs when built
@@ -2700,7 +2700,7 @@ class Client:
                     headers[k] = v
         return headers
 
-    def _url(self, path: str, params, extra_query) -> str:
+    def _url(self, path: str, params: Any, extra_query: Any) -> str:
         from urllib.parse import urlencode
 
         pairs = list(self.config.query().items())
@@ -2715,7 +2715,7 @@ class Client:
         return url + ("&" if "?" in url else "?") + urlencode(pairs)
 
     def _send(self, method: str, path: str, body: Any = None, *, stream: bool = False, params: Any = (),
-              decode: Callable[[Any], Any] | None = None, **opts: Any) -> tuple:
+              decode: Optional[Callable[[Any], Any]] = None, **opts: Any) -> Tuple[Any, ...]:
         """Sends one call with retries; returns (data, ResponseInfo), or (_StreamCore,
         ResponseInfo) for a stream.  See _Call for what is checked and what is retried."""
         call = _Call(self, method, path, body, stream, params, decode, **opts)
@@ -2742,7 +2742,7 @@ class _Call:
     """
 
     def __init__(self, client: Client, method: str, path: str, body: Any, stream: bool, params: Any,
-                 decode: Callable[[Any], Any] | None, extra_headers: Any = None, extra_query: Any = None,
+                 decode: Optional[Callable[[Any], Any]], extra_headers: Any = None, extra_query: Any = None,
                  timeout: Any = None, deadline: Any = None) -> None:
         self.client = client
         self.method = method
@@ -2758,16 +2758,16 @@ class _Call:
         self.clock = self.policy.clock
         self.start = self.clock()
         self.end = None if self.deadline is None else self.start + self.deadline
-        self.watch: _Watch | None = None
+        self.watch: Optional[_Watch] = None
         self.cpu: Any = None  # AsyncClient's lock around parsing
         self.attempts = 0
-        self.err: OpenAIError | None = None
+        self.err: Optional[OpenAIError] = None
         self.retryable = False
-        self.status: int | None = None
+        self.status: Optional[int] = None
         self.rheaders: Any = None
         self.t0 = self.start
 
-    def attempt(self) -> tuple | None:
+    def attempt(self) -> Optional[Tuple[Any, ...]]:
         """Sends the request once: (data or stream core, ResponseInfo), or None after a failure
         that retry_delay() weighs."""
         client = self.client
@@ -2806,7 +2806,7 @@ class _Call:
             raise
         return None
 
-    def _success(self, resp: Any) -> tuple:
+    def _success(self, resp: Any) -> Tuple[Any, ...]:
         _check_encoding(resp)
         info = ResponseInfo(resp.status, resp.headers, self.url, self.clock() - self.start, self.attempts)
         self._log(None)
@@ -2877,7 +2877,7 @@ class _Call:
         if self.watch is not None:
             self.watch.cancel()
 
-    def _log(self, decision: str | None) -> None:
+    def _log(self, decision: Optional[str]) -> None:
         log = self.client._get_transport().log
         if not log.isEnabledFor(10):
             return
@@ -2892,7 +2892,7 @@ class _Call:
                   " body=%s" % data.decode("utf-8", "replace") if self.client.log_bodies and data else "")
 
 
-def _explained(err: APIStatusError, method: str, url: str, headers: dict, config: Any) -> APIStatusError:
+def _explained(err: APIStatusError, method: str, url: str, headers: Dict[str, Any], config: Any) -> APIStatusError:
     """The error with the call that failed and, where chatlib can tell, a hint at the fix: a 401
     when no key was sent, a 404 from a base URL that lacks a version segment such as /v1."""
     from urllib.parse import urlsplit
@@ -2909,7 +2909,7 @@ def _explained(err: APIStatusError, method: str, url: str, headers: dict, config
     return err
 
 
-def _secret_values(headers: dict, more: Any = ()) -> list:
+def _secret_values(headers: Dict[str, Any], more: Any = ()) -> List[Any]:
     """The credentials among the headers sent (with and without their "Bearer " prefix) and
     `more`, in every form a server may echo them (see _secret_forms)."""
     values = [v for k, v in headers.items() if k.lower() in _SECRET_HEADERS and v]
@@ -2917,7 +2917,7 @@ def _secret_values(headers: dict, more: Any = ()) -> list:
     return _secret_forms(values + list(more))
 
 
-def _check_encoding(resp) -> None:
+def _check_encoding(resp: Any) -> None:
     enc = (resp.headers.get("content-encoding") or "identity").strip().lower()
     if enc != "identity":
         _release(resp, False)
@@ -2925,7 +2925,7 @@ def _check_encoding(resp) -> None:
                        "decode (it never asks for one)" % enc)
 
 
-def _query_pairs(query: dict, what: str) -> list:
+def _query_pairs(query: Dict[str, Any], what: str) -> List[Any]:
     """Turns a query dict into (name, text) pairs; `metadata` becomes metadata[key]=value pairs."""
     pairs = []
     for k, v in query.items():
@@ -2953,7 +2953,7 @@ _LIST_QUERY = ("model", "metadata", "after", "limit", "order")
 _MESSAGES_QUERY = ("after", "limit", "order")
 
 
-def _list_params(query, allowed: tuple, what: str) -> list:
+def _list_params(query: Any, allowed: Tuple[Any, ...], what: str) -> List[Any]:
     if query is None:
         return []
     if not isinstance(query, dict):
@@ -2988,7 +2988,7 @@ def _id_path(completion_id: object, suffix: str = "") -> str:
     return "/chat/completions/" + quote(completion_id, safe="") + suffix
 
 
-def _check_request(request: object, stream: bool) -> dict:
+def _check_request(request: object, stream: bool) -> Dict[str, Any]:
     if not isinstance(request, dict):
         raise InvalidArgumentError("the request must be a dict, not %s" % type(request).__name__)
     flag = request.get("stream")
@@ -3018,7 +3018,7 @@ class APIResponse:
         return self.info.headers
 
     @property
-    def request_id(self) -> str | None:
+    def request_id(self) -> Optional[str]:
         return self.info.request_id
 
     def __repr__(self) -> str:
@@ -3040,8 +3040,8 @@ class _StreamCore:
     thread while a read is under way; it then only shuts the socket down, and the reader closes
     the connection when its read returns."""
 
-    def __init__(self, resp: Any, decode: Callable[[dict], Any] | None, timeout: float,
-                 watch: _Watch | None, max_event_size: int | None, cpu: Any = None) -> None:
+    def __init__(self, resp: Any, decode: Optional[Callable[[Dict[str, Any]], Any]], timeout: float,
+                 watch: Optional[_Watch], max_event_size: Optional[int], cpu: Any = None) -> None:
         self.resp = resp
         self.decode = decode
         self.timeout = timeout
@@ -3057,14 +3057,14 @@ class _StreamCore:
         self.lock = threading.Lock()
         self.poller: Any = None
 
-    def read_batch(self) -> tuple:
+    def read_batch(self) -> Tuple[Any, ...]:
         """(chunks, error): the chunks of the events in the next block, and the exception that
         ends the stream after them (None while it goes on)."""
         with self.lock:
             if self.closed:
                 return [], None
             self.reading = True
-        items: list = []
+        items: List[Any] = []
         error = None
         try:
             block = self._read()
@@ -3088,7 +3088,7 @@ class _StreamCore:
                     error = self.watch.error()
         return items, error
 
-    def _parse(self, block: bytes, items: list) -> None:
+    def _parse(self, block: bytes, items: List[Any]) -> None:
         loads = json.loads
         decode = self.decode
         add = self.acc.add
@@ -3235,7 +3235,7 @@ class _StreamCore:
         if not reading:
             _release(self.resp, False)
 
-    def final(self) -> dict:
+    def final(self) -> Dict[str, Any]:
         if not self.ended:
             raise StreamError("the stream was closed before its end; there is no complete answer")
         return self.acc.result()
@@ -3291,7 +3291,7 @@ class ChatCompletionResponseStream:
             return self._strong
         return self._weak() if self._weak is not None else None
 
-    def final(self) -> CreateChatCompletionResponse | dict:
+    def final(self) -> Union[CreateChatCompletionResponse, Dict[str, Any]]:
         """The whole completion, as the same request without streaming would have returned it:
         a CreateChatCompletionResponse from create_stream, a dict from create_stream_byot.
 
@@ -3389,37 +3389,37 @@ class _ChatMethods:
 
     # -- bring your own types: dicts in, dicts out
 
-    def create_byot(self, request: dict, *, extra_headers: dict | None = None, extra_query: dict | None = None,
-                    timeout: float | None = None, deadline: float | None = None) -> dict:
+    def create_byot(self, request: Dict[str, Any], *, extra_headers: Optional[Dict[str, Any]] = None, extra_query: Optional[Dict[str, Any]] = None,
+                    timeout: Optional[float] = None, deadline: Optional[float] = None) -> Dict[str, Any]:
         """POST /chat/completions: one complete response.  The request must not ask for a stream."""
         return self._call("POST", "/chat/completions", _check_request(request, False),
                           extra_headers=extra_headers, extra_query=extra_query, timeout=timeout, deadline=deadline)
 
-    def create_stream_byot(self, request: dict, *, extra_headers: dict | None = None,
-                           extra_query: dict | None = None, timeout: float | None = None,
-                           deadline: float | None = None) -> ChatCompletionResponseStream:
+    def create_stream_byot(self, request: Dict[str, Any], *, extra_headers: Optional[Dict[str, Any]] = None,
+                           extra_query: Optional[Dict[str, Any]] = None, timeout: Optional[float] = None,
+                           deadline: Optional[float] = None) -> ChatCompletionResponseStream:
         """POST /chat/completions with ``"stream": true``: an iterator of chunk dicts."""
         return self._stream(_check_request(request, True), None, dict(
             extra_headers=extra_headers, extra_query=extra_query, timeout=timeout, deadline=deadline))
 
-    def list_byot(self, query: dict | None = None, *, extra_headers: dict | None = None,
-                  extra_query: dict | None = None, timeout: float | None = None,
-                  deadline: float | None = None) -> dict:
+    def list_byot(self, query: Optional[Dict[str, Any]] = None, *, extra_headers: Optional[Dict[str, Any]] = None,
+                  extra_query: Optional[Dict[str, Any]] = None, timeout: Optional[float] = None,
+                  deadline: Optional[float] = None) -> Dict[str, Any]:
         """GET /chat/completions: stored completions; `query` has model, metadata, after, limit, order."""
         params = _list_params(query, _LIST_QUERY, "query")
         return self._call("GET", "/chat/completions", None, params, extra_headers=extra_headers,
                           extra_query=extra_query, timeout=timeout, deadline=deadline)
 
-    def retrieve_byot(self, completion_id: str, *, extra_headers: dict | None = None,
-                      extra_query: dict | None = None, timeout: float | None = None,
-                      deadline: float | None = None) -> dict:
+    def retrieve_byot(self, completion_id: str, *, extra_headers: Optional[Dict[str, Any]] = None,
+                      extra_query: Optional[Dict[str, Any]] = None, timeout: Optional[float] = None,
+                      deadline: Optional[float] = None) -> Dict[str, Any]:
         """GET /chat/completions/{completion_id}: one stored completion."""
         return self._call("GET", _id_path(completion_id), None, extra_headers=extra_headers,
                           extra_query=extra_query, timeout=timeout, deadline=deadline)
 
-    def update_byot(self, completion_id: str, request: dict, *, extra_headers: dict | None = None,
-                    extra_query: dict | None = None, timeout: float | None = None,
-                    deadline: float | None = None) -> dict:
+    def update_byot(self, completion_id: str, request: Dict[str, Any], *, extra_headers: Optional[Dict[str, Any]] = None,
+                    extra_query: Optional[Dict[str, Any]] = None, timeout: Optional[float] = None,
+                    deadline: Optional[float] = None) -> Dict[str, Any]:
         """POST /chat/completions/{completion_id}: sets the metadata of a stored completion."""
         path = _id_path(completion_id)
         if not isinstance(request, dict):
@@ -3427,16 +3427,16 @@ class _ChatMethods:
         return self._call("POST", path, request, extra_headers=extra_headers,
                           extra_query=extra_query, timeout=timeout, deadline=deadline)
 
-    def delete_byot(self, completion_id: str, *, extra_headers: dict | None = None,
-                    extra_query: dict | None = None, timeout: float | None = None,
-                    deadline: float | None = None) -> dict:
+    def delete_byot(self, completion_id: str, *, extra_headers: Optional[Dict[str, Any]] = None,
+                    extra_query: Optional[Dict[str, Any]] = None, timeout: Optional[float] = None,
+                    deadline: Optional[float] = None) -> Dict[str, Any]:
         """DELETE /chat/completions/{completion_id}."""
         return self._call("DELETE", _id_path(completion_id), None, extra_headers=extra_headers,
                           extra_query=extra_query, timeout=timeout, deadline=deadline)
 
-    def messages_byot(self, completion_id: str, query: dict | None = None, *, extra_headers: dict | None = None,
-                      extra_query: dict | None = None, timeout: float | None = None,
-                      deadline: float | None = None) -> dict:
+    def messages_byot(self, completion_id: str, query: Optional[Dict[str, Any]] = None, *, extra_headers: Optional[Dict[str, Any]] = None,
+                      extra_query: Optional[Dict[str, Any]] = None, timeout: Optional[float] = None,
+                      deadline: Optional[float] = None) -> Dict[str, Any]:
         """GET /chat/completions/{completion_id}/messages; `query` has after, limit, order."""
         path = _id_path(completion_id, "/messages")
         params = _list_params(query, _MESSAGES_QUERY, "query")
@@ -3445,9 +3445,9 @@ class _ChatMethods:
 
     # -- typed: dataclasses in, dataclasses out
 
-    def create(self, request: CreateChatCompletionRequest | None = None, *, extra_body: dict | None = None,
-               extra_headers: dict | None = None, extra_query: dict | None = None,
-               timeout: float | None = None, deadline: float | None = None,
+    def create(self, request: Optional[CreateChatCompletionRequest] = None, *, extra_body: Optional[Dict[str, Any]] = None,
+               extra_headers: Optional[Dict[str, Any]] = None, extra_query: Optional[Dict[str, Any]] = None,
+               timeout: Optional[float] = None, deadline: Optional[float] = None,
                **fields: Any) -> CreateChatCompletionResponse:
         """POST /chat/completions: one complete response.  Takes a CreateChatCompletionRequest,
         or its fields as keywords (``model=..., messages=[...]``); anything inside may be a
@@ -3456,9 +3456,9 @@ class _ChatMethods:
         return self._call("POST", "/chat/completions", body, decode=_codec(CreateChatCompletionResponse).decode,
                           extra_headers=extra_headers, extra_query=extra_query, timeout=timeout, deadline=deadline)
 
-    def create_stream(self, request: CreateChatCompletionRequest | None = None, *, extra_body: dict | None = None,
-                      extra_headers: dict | None = None, extra_query: dict | None = None,
-                      timeout: float | None = None, deadline: float | None = None,
+    def create_stream(self, request: Optional[CreateChatCompletionRequest] = None, *, extra_body: Optional[Dict[str, Any]] = None,
+                      extra_headers: Optional[Dict[str, Any]] = None, extra_query: Optional[Dict[str, Any]] = None,
+                      timeout: Optional[float] = None, deadline: Optional[float] = None,
                       **fields: Any) -> ChatCompletionResponseStream:
         """POST /chat/completions as a stream of CreateChatCompletionStreamResponse chunks; takes
         a request or its fields, as create() does.
@@ -3468,24 +3468,24 @@ class _ChatMethods:
         return self._stream(body, _codec(CreateChatCompletionStreamResponse).decode, dict(
             extra_headers=extra_headers, extra_query=extra_query, timeout=timeout, deadline=deadline))
 
-    def list(self, query: ListChatCompletionsQuery | dict | None = None, *, extra_headers: dict | None = None,
-             extra_query: dict | None = None, timeout: float | None = None,
-             deadline: float | None = None, **fields: Any) -> ChatCompletionList:
+    def list(self, query: Optional[Union[ListChatCompletionsQuery, Dict[str, Any]]] = None, *, extra_headers: Optional[Dict[str, Any]] = None,
+             extra_query: Optional[Dict[str, Any]] = None, timeout: Optional[float] = None,
+             deadline: Optional[float] = None, **fields: Any) -> ChatCompletionList:
         """GET /chat/completions: a page of stored completions; the query may be given as
         keywords (``model=..., limit=20``)."""
         params = _list_params(_query_dict(query, ListChatCompletionsQuery, fields), _LIST_QUERY, "query")
         return self._call("GET", "/chat/completions", None, params, decode=_codec(ChatCompletionList).decode,
                           extra_headers=extra_headers, extra_query=extra_query, timeout=timeout, deadline=deadline)
 
-    def retrieve(self, completion_id: str, *, extra_headers: dict | None = None, extra_query: dict | None = None,
-                 timeout: float | None = None, deadline: float | None = None) -> CreateChatCompletionResponse:
+    def retrieve(self, completion_id: str, *, extra_headers: Optional[Dict[str, Any]] = None, extra_query: Optional[Dict[str, Any]] = None,
+                 timeout: Optional[float] = None, deadline: Optional[float] = None) -> CreateChatCompletionResponse:
         """GET /chat/completions/{completion_id}."""
         return self._call("GET", _id_path(completion_id), None, decode=_codec(CreateChatCompletionResponse).decode,
                           extra_headers=extra_headers, extra_query=extra_query, timeout=timeout, deadline=deadline)
 
-    def update(self, completion_id: str, request: UpdateChatCompletionRequest | None = None, *,
-               extra_body: dict | None = None, extra_headers: dict | None = None, extra_query: dict | None = None,
-               timeout: float | None = None, deadline: float | None = None,
+    def update(self, completion_id: str, request: Optional[UpdateChatCompletionRequest] = None, *,
+               extra_body: Optional[Dict[str, Any]] = None, extra_headers: Optional[Dict[str, Any]] = None, extra_query: Optional[Dict[str, Any]] = None,
+               timeout: Optional[float] = None, deadline: Optional[float] = None,
                **fields: Any) -> CreateChatCompletionResponse:
         """POST /chat/completions/{completion_id}: ``update(id, metadata={...})``, or an
         UpdateChatCompletionRequest; ``metadata=None`` clears the metadata."""
@@ -3501,15 +3501,15 @@ class _ChatMethods:
         return self._call("POST", path, body, decode=_codec(CreateChatCompletionResponse).decode,
                           extra_headers=extra_headers, extra_query=extra_query, timeout=timeout, deadline=deadline)
 
-    def delete(self, completion_id: str, *, extra_headers: dict | None = None, extra_query: dict | None = None,
-               timeout: float | None = None, deadline: float | None = None) -> ChatCompletionDeleted:
+    def delete(self, completion_id: str, *, extra_headers: Optional[Dict[str, Any]] = None, extra_query: Optional[Dict[str, Any]] = None,
+               timeout: Optional[float] = None, deadline: Optional[float] = None) -> ChatCompletionDeleted:
         """DELETE /chat/completions/{completion_id}."""
         return self._call("DELETE", _id_path(completion_id), None, decode=_codec(ChatCompletionDeleted).decode,
                           extra_headers=extra_headers, extra_query=extra_query, timeout=timeout, deadline=deadline)
 
-    def messages(self, completion_id: str, query: GetChatCompletionMessagesQuery | dict | None = None, *,
-                 extra_headers: dict | None = None, extra_query: dict | None = None,
-                 timeout: float | None = None, deadline: float | None = None,
+    def messages(self, completion_id: str, query: Optional[Union[GetChatCompletionMessagesQuery, Dict[str, Any]]] = None, *,
+                 extra_headers: Optional[Dict[str, Any]] = None, extra_query: Optional[Dict[str, Any]] = None,
+                 timeout: Optional[float] = None, deadline: Optional[float] = None,
                  **fields: Any) -> ChatCompletionMessageList:
         """GET /chat/completions/{completion_id}/messages: a page of the stored messages."""
         path = _id_path(completion_id, "/messages")
@@ -3520,7 +3520,7 @@ class _ChatMethods:
 
     # -- every page: the cursor loop written once
 
-    def list_all(self, query: ListChatCompletionsQuery | dict | None = None,
+    def list_all(self, query: Optional[Union[ListChatCompletionsQuery, Dict[str, Any]]] = None,
                  **options: Any) -> Iterator[CreateChatCompletionResponse]:
         """Every stored completion, page after page, fetched lazily as the loop goes on.
 
@@ -3529,22 +3529,22 @@ class _ChatMethods:
         query = _query_dict(query, ListChatCompletionsQuery)
         return self._pages(self.list_byot, (), query, _codec(CreateChatCompletionResponse).decode, options)
 
-    def list_all_byot(self, query: dict | None = None, **options: Any) -> Iterator[dict]:
+    def list_all_byot(self, query: Optional[Dict[str, Any]] = None, **options: Any) -> Iterator[Dict[str, Any]]:
         """As list_all, with dicts."""
         return self._pages(self.list_byot, (), query, None, options)
 
-    def messages_all(self, completion_id: str, query: GetChatCompletionMessagesQuery | dict | None = None,
+    def messages_all(self, completion_id: str, query: Optional[Union[GetChatCompletionMessagesQuery, Dict[str, Any]]] = None,
                      **options: Any) -> Iterator[ChatCompletionMessageListItem]:
         """Every stored message of a completion, page after page; see list_all."""
         query = _query_dict(query, GetChatCompletionMessagesQuery)
         return self._pages(self.messages_byot, (completion_id,), query,
                            _codec(ChatCompletionMessageListItem).decode, options)
 
-    def messages_all_byot(self, completion_id: str, query: dict | None = None, **options: Any) -> Iterator[dict]:
+    def messages_all_byot(self, completion_id: str, query: Optional[Dict[str, Any]] = None, **options: Any) -> Iterator[Dict[str, Any]]:
         """As messages_all, with dicts."""
         return self._pages(self.messages_byot, (completion_id,), query, None, options)
 
-    def _pages(self, fetch, args, query, decode, options):
+    def _pages(self, fetch: Any, args: Any, query: Any, decode: Any, options: Any) -> Any:
         if self._raw:
             raise InvalidArgumentError("the *_all methods yield items; use with_response on list or messages")
         unknown = set(options) - {"extra_headers", "extra_query", "timeout", "deadline"}
@@ -3561,22 +3561,22 @@ class Chat(_ChatMethods):
     __doc__ = _ChatMethods.__doc__
     _client_type = Client
 
-    def _call(self, method, path, body=None, params=(), decode=None, **opts):
+    def _call(self, method: Any, path: Any, body: Any = None, params: Any = (), decode: Any = None, **opts: Any) -> Any:
         data, info = self.client._send(method, path, body, params=params, decode=decode, **opts)
         return APIResponse(data, info) if self._raw else data
 
-    def _stream(self, body, decode, opts) -> ChatCompletionResponseStream:
+    def _stream(self, body: Any, decode: Any, opts: Any) -> ChatCompletionResponseStream:
         core, info = self.client._send("POST", "/chat/completions", body, stream=True, decode=decode, **opts)
         return ChatCompletionResponseStream(core, info)
 
     @staticmethod
-    def _walk(fetch, args, query, decode, options):
+    def _walk(fetch: Any, args: Any, query: Any, decode: Any, options: Any) -> Iterator[Any]:
         while query is not None:
             items, query = _page_items(fetch(*args, query, **options), query, decode)
             yield from items
 
 
-def _page_items(page, query: dict, decode) -> tuple:
+def _page_items(page: Any, query: Dict[str, Any], decode: Any) -> Tuple[Any, ...]:
     """The items of one page and the query of the next (None after the last)."""
     data = page.get("data") if isinstance(page, dict) else None
     if not isinstance(data, list):
@@ -3619,7 +3619,7 @@ class _Workers:
         self.jobs: Any = queue.SimpleQueue()
         self.to_start: Any = queue.SimpleQueue()
         self.lock = threading.Lock()
-        self.threads: set = set()
+        self.threads: Set[Any] = set()
         self.idle = 0  # threads waiting for work that no job has been promised to
         self.spawner: Any = None
 
@@ -3670,7 +3670,7 @@ class _Workers:
                 if jobs is self.jobs:
                     self.idle += 1
 
-    def close(self) -> list:
+    def close(self) -> List[Any]:
         """Tells every thread to end once its work is done; returns them, to be joined in order."""
         with self.lock:
             threads, self.threads = list(self.threads), set()
@@ -3700,7 +3700,7 @@ class _LoopTimer:
             pass
 
 
-def _settle(fut: Any, ok: bool, result: Any, discard: Callable[[Any], None] | None) -> None:
+def _settle(fut: Any, ok: bool, result: Any, discard: Optional[Callable[[Any], None]]) -> None:
     """Hands a worker's outcome to the future the event loop awaits, unless that was cancelled;
     then a result that holds a connection is closed."""
     if fut.cancelled():
@@ -3727,7 +3727,7 @@ class AsyncClient:
     connections and ends its threads; the client stays usable afterwards.
     """
 
-    def __init__(self, config: OpenAIConfig | AzureConfig | Any = None, *, max_concurrency: int = 64,
+    def __init__(self, config: Union[OpenAIConfig, AzureConfig, Any] = None, *, max_concurrency: int = 64,
                  **options: Any) -> None:
         if isinstance(max_concurrency, bool) or not isinstance(max_concurrency, int) or max_concurrency < 1:
             raise InvalidArgumentError("max_concurrency must be a whole number >= 1, not %r" % (max_concurrency,))
@@ -3736,9 +3736,9 @@ class AsyncClient:
         self.max_concurrency = max_concurrency
         self._workers = _Workers(max_concurrency)
         self._readers = _Workers(_READERS)
-        self._binding: list = [None, None]  # the event loop and its semaphore: shared by with_options
+        self._binding: List[Any] = [None, None]  # the event loop and its semaphore: shared by with_options
         self._owner = True
-        self._watches: set = set()  # of the calls and streams under way, for aclose()
+        self._watches: Set[Any] = set()  # of the calls and streams under way, for aclose()
         # One worker at a time parses: the GIL lets only one run Python anyway, and the event
         # loop then waits for one thread, not for every worker, to have its turn.
         self._cpu = threading.Lock()
@@ -3747,8 +3747,8 @@ class AsyncClient:
         """The Chat Completions API of this client, with coroutine methods."""
         return AsyncChat(self)
 
-    def with_options(self, *, timeout: float | None = None, deadline: float | None = None,
-                     max_retries: int | None = None, retry: RetryPolicy | None = None) -> AsyncClient:
+    def with_options(self, *, timeout: Optional[float] = None, deadline: Optional[float] = None,
+                     max_retries: Optional[int] = None, retry: Optional[RetryPolicy] = None) -> AsyncClient:
         """As Client.with_options: other settings, the same configuration, connections, threads
         and max_concurrency; closing the new client leaves all of those to this one."""
         new = object.__new__(type(self))
@@ -3820,8 +3820,8 @@ class AsyncClient:
                                        "AsyncClient per event loop")
         return loop
 
-    def _run(self, fn: Callable[[], Any], discard: Callable[[Any], None] | None = None,
-             pool: _Workers | None = None) -> Any:
+    def _run(self, fn: Callable[[], Any], discard: Optional[Callable[[Any], None]] = None,
+             pool: Optional[_Workers] = None) -> Any:
         """A future of fn() run in a worker thread (of `pool`, else of the client's workers)."""
         loop = self._loop
         fut = loop.create_future()
@@ -3850,7 +3850,7 @@ class AsyncClient:
             await waited
 
     async def _send(self, method: str, path: str, body: Any = None, *, stream: bool = False,
-                    params: Any = (), decode: Callable[[Any], Any] | None = None, **opts: Any) -> tuple:
+                    params: Any = (), decode: Optional[Callable[[Any], Any]] = None, **opts: Any) -> Tuple[Any, ...]:
         """As Client._send, awaited; a stream keeps its concurrency slot until it ends."""
         loop = self._bind()
         call = _Call(self.client, method, path, body, stream, params, decode, **opts)
@@ -3878,7 +3878,7 @@ class AsyncClient:
                 self._slots.release()
             call.finish()
 
-    def _stream_ended(self, watch: _Watch | None) -> None:
+    def _stream_ended(self, watch: Optional[_Watch]) -> None:
         self._watches.discard(watch)
         self._slots.release()
 
@@ -3904,17 +3904,17 @@ class AsyncChat(_ChatMethods):
 
     _client_type = AsyncClient
 
-    async def _call(self, method, path, body=None, params=(), decode=None, **opts):
+    async def _call(self, method: Any, path: Any, body: Any = None, params: Any = (), decode: Any = None, **opts: Any) -> Any:
         data, info = await self.client._send(method, path, body, params=params, decode=decode, **opts)
         return APIResponse(data, info) if self._raw else data
 
-    async def _stream(self, body, decode, opts) -> AsyncChatCompletionResponseStream:
+    async def _stream(self, body: Any, decode: Any, opts: Any) -> AsyncChatCompletionResponseStream:
         core, info = await self.client._send("POST", "/chat/completions", body, stream=True, decode=decode,
                                              **opts)
         return AsyncChatCompletionResponseStream(core, info, self.client)
 
     @staticmethod
-    async def _walk(fetch, args, query, decode, options):
+    async def _walk(fetch: Any, args: Any, query: Any, decode: Any, options: Any) -> AsyncIterator[Any]:
         while query is not None:
             items, query = _page_items(await fetch(*args, query, **options), query, decode)
             for item in items:
@@ -3992,7 +3992,7 @@ class _StreamReader:
         fut = self.owner._run(self._job, pool=pool)
         fut.add_done_callback(self._read_done)
 
-    def _job(self) -> tuple:
+    def _job(self) -> Tuple[Any, ...]:
         core = self.core
         items, error = core.read_batch()
         more = error is None and not core.closed and (self.blocking or core.buffered())
@@ -4058,9 +4058,9 @@ class AsyncChatCompletionResponseStream:
         self.response = info
         self._core = core
         self._owner = owner
-        self._batch: list = []
+        self._batch: List[Any] = []
         self._pos = 0
-        self._error: BaseException | None = None
+        self._error: Optional[BaseException] = None
         self._slot = True  # holds one of the owner's max_concurrency places until it ends
         self._reader = _StreamReader(core, owner)
         self._reader.read()  # the first block may be buffered already, with the headers
@@ -4101,7 +4101,7 @@ class AsyncChatCompletionResponseStream:
         self._batch, self._error = got
         self._pos = 0
 
-    async def final(self) -> CreateChatCompletionResponse | dict:
+    async def final(self) -> Union[CreateChatCompletionResponse, Dict[str, Any]]:
         """As ChatCompletionResponseStream.final(): the whole completion, reading what is left."""
         async for _ in self:
             pass
@@ -4141,7 +4141,7 @@ class AsyncChatCompletionResponseStream:
                 pass
 
 
-def _with_extra_body(body: dict, extra_body) -> dict:
+def _with_extra_body(body: Dict[str, Any], extra_body: Any) -> Dict[str, Any]:
     if extra_body is not None:
         if not isinstance(extra_body, dict):
             raise InvalidArgumentError("extra_body must be a dict, not %s" % type(extra_body).__name__)
@@ -4149,7 +4149,7 @@ def _with_extra_body(body: dict, extra_body) -> dict:
     return body
 
 
-def _typed_create(request: Any, stream: bool, extra_body: Any, fields: dict) -> dict:
+def _typed_create(request: Any, stream: bool, extra_body: Any, fields: Dict[str, Any]) -> Dict[str, Any]:
     """The JSON body of a typed create call, checked before anything is sent."""
     what = "create_stream" if stream else "create"
     if request is None:
@@ -4174,7 +4174,7 @@ def _typed_create(request: Any, stream: bool, extra_body: Any, fields: dict) -> 
     return _with_extra_body(body, extra_body)
 
 
-def _from_fields(cls: Any, fields: dict, what: str) -> Any:
+def _from_fields(cls: Any, fields: Dict[str, Any], what: str) -> Any:
     """An instance of a request class from a call's keywords; a misspelled or missing field is
     an InvalidArgumentError naming it (and the closest real one)."""
     names = [f.name for f in dataclasses.fields(cls)]
@@ -4194,7 +4194,7 @@ def _closest(word: str, words: Iterable[str]) -> str:
     return "; did you mean %r?" % close[0] if close else ""
 
 
-def _query_dict(query: Any, cls: Any, fields: dict | None = None) -> dict | None:
+def _query_dict(query: Any, cls: Any, fields: Optional[Dict[str, Any]] = None) -> Optional[Dict[str, Any]]:
     if fields:
         if query is not None:
             raise InvalidArgumentError("give the query or its fields as keywords, not both")
@@ -4247,7 +4247,7 @@ class _Accumulator:
         self.choices = {}
         self.usage = None
 
-    def add(self, chunk: dict) -> None:
+    def add(self, chunk: Dict[str, Any]) -> None:
         top = self.top
         if None in chunk.values():  # a later null never erases a value an earlier chunk gave
             for key, value in chunk.items():
@@ -4327,7 +4327,7 @@ class _Accumulator:
                         state.extra[key] = value
 
     @staticmethod
-    def _tool_calls(state: _ChoiceState, deltas) -> None:
+    def _tool_calls(state: _ChoiceState, deltas: Any) -> None:
         if type(deltas) is not list:
             return
         calls = state.tool_calls
@@ -4363,7 +4363,7 @@ class _Accumulator:
                 elif key not in merged:
                     merged[key] = value
 
-    def result(self) -> dict:
+    def result(self) -> Dict[str, Any]:
         """The merged response: object ``chat.completion``, choices in index order."""
         out = {k: v for k, v in self.top.items() if k not in _STREAM_ONLY}
         out["object"] = "chat.completion"
@@ -4389,7 +4389,7 @@ class _Accumulator:
         return out
 
 
-def _joined(pieces):
+def _joined(pieces: Any) -> Any:
     """The pieces of a streamed string, joined; pieces that are not strings (a server that
     streams content parts) are returned as the list they came in rather than lost."""
     if pieces is None:
@@ -4399,7 +4399,7 @@ def _joined(pieces):
     return pieces
 
 
-def _merge_call(old, delta) -> dict:
+def _merge_call(old: Any, delta: Any) -> Dict[str, Any]:
     """Merges a function (or custom tool) delta: strings after the first are appended for
     arguments and input, the first value is kept for the rest (name)."""
     if type(delta) is not dict:
@@ -4416,7 +4416,7 @@ def _merge_call(old, delta) -> dict:
     return merged
 
 
-def accumulate(chunks: Iterable[dict | CreateChatCompletionStreamResponse]) -> dict:
+def accumulate(chunks: Iterable[Union[Dict[str, Any], CreateChatCompletionStreamResponse]]) -> Dict[str, Any]:
     """Merges the chunks of a stream (dicts, or CreateChatCompletionStreamResponse) into the dict
     the same request without streaming returns.  See _Accumulator for the rules.
 
@@ -4448,7 +4448,7 @@ class _Mismatch(Exception):
         super().__init__("%s: %s" % (path, message))
 
 
-def _hints(obj) -> dict:
+def _hints(obj: Any) -> Dict[str, Any]:
     import typing
     try:
         return typing.get_type_hints(obj)
@@ -4456,7 +4456,7 @@ def _hints(obj) -> dict:
         raise InvalidArgumentError("cannot read the type hints of %r: %s" % (obj, exc)) from None
 
 
-def _doc_parts(obj):
+def _doc_parts(obj: Any) -> Any:
     """The first paragraph of a docstring, and the parameter descriptions of an Args: section."""
     import inspect
     doc = inspect.getdoc(obj) or ""
@@ -4480,7 +4480,7 @@ def _doc_parts(obj):
     return summary, params
 
 
-def _schema(tp, strict: bool, path: str, seen=()) -> dict:
+def _schema(tp: Any, strict: bool, path: str, seen: Any = ()) -> Dict[str, Any]:
     """JSON Schema for type hint `tp`; in strict mode, what OpenAI's strict mode accepts."""
     import enum
     import typing
@@ -4532,7 +4532,7 @@ def _schema(tp, strict: bool, path: str, seen=()) -> dict:
     raise InvalidArgumentError("%s: chatlib cannot describe %r in JSON Schema" % (path, tp))
 
 
-def _field_default(f):
+def _field_default(f: Any) -> Any:
     if f.default is not dataclasses.MISSING:
         return f.default
     if f.default_factory is not dataclasses.MISSING:
@@ -4540,7 +4540,7 @@ def _field_default(f):
     return dataclasses.MISSING
 
 
-def _object_schema(fields, strict: bool, path: str, seen, descriptions) -> dict:
+def _object_schema(fields: Any, strict: bool, path: str, seen: Any, descriptions: Any) -> Dict[str, Any]:
     """An object of named fields: (name, hint, required, default).  Strict mode makes every field
     required and lets one with a default also be null, which stands for the default."""
     props, required = {}, []
@@ -4565,12 +4565,12 @@ def _object_schema(fields, strict: bool, path: str, seen, descriptions) -> dict:
     return out
 
 
-def _allows_none(tp) -> bool:
+def _allows_none(tp: Any) -> bool:
     import typing
     return tp is type(None) or (getattr(tp, "__origin__", None) is typing.Union and type(None) in tp.__args__)
 
 
-def _from_json(tp, value, path: str):
+def _from_json(tp: Any, value: Any, path: str) -> Any:
     """`value` (parsed JSON) as a value of type hint `tp`: dataclasses are built, enums looked up,
     literals and scalar types checked.  Raises _Mismatch naming the path."""
     import enum
@@ -4643,7 +4643,7 @@ def _from_json(tp, value, path: str):
     raise _Mismatch(path, "chatlib cannot read a value of type %r" % (tp,))
 
 
-def _kwargs_from_json(fields, value, path: str) -> dict:
+def _kwargs_from_json(fields: Any, value: Any, path: str) -> Dict[str, Any]:
     """Keyword arguments for named fields (name, hint, default) from a JSON object; a null for a
     field with a default (strict mode's way to leave it out) gives the default."""
     if type(value) is not dict:
@@ -4664,7 +4664,7 @@ def _kwargs_from_json(fields, value, path: str) -> dict:
     return out
 
 
-def _parameters(func):
+def _parameters(func: Any) -> Any:
     """(name, hint, default) for each parameter of a function a tool stands for."""
     import inspect
     hints = _hints(func)
@@ -4678,7 +4678,7 @@ def _parameters(func):
     return fields
 
 
-def function_tool(func: Callable[..., Any], *, name: str | None = None, description: str | None = None,
+def function_tool(func: Callable[..., Any], *, name: Optional[str] = None, description: Optional[str] = None,
                   strict: bool = False) -> ChatCompletionTool:
     """A ChatCompletionTool for a plain Python function.
 
@@ -4704,7 +4704,7 @@ def function_tool(func: Callable[..., Any], *, name: str | None = None, descript
         strict=True if strict else None))
 
 
-def parse_arguments(func: Callable[..., Any], arguments: str | dict) -> dict:
+def parse_arguments(func: Callable[..., Any], arguments: Union[str, Dict[str, Any]]) -> Dict[str, Any]:
     """The keyword arguments for `func` from a tool call's `arguments` (a JSON string or a dict),
     converted to its type hints.  Raises InvalidArgumentError naming the field that does not fit."""
     if isinstance(arguments, str):
@@ -4719,8 +4719,8 @@ def parse_arguments(func: Callable[..., Any], arguments: str | dict) -> dict:
         raise InvalidArgumentError("arguments for %s" % exc) from None
 
 
-def run_tool_calls(message: ChatCompletionResponseMessage | dict,
-                   functions: Iterable[Callable[..., Any]] | Mapping[str, Callable[..., Any]],
+def run_tool_calls(message: Union[ChatCompletionResponseMessage, Dict[str, Any]],
+                   functions: Union[Iterable[Callable[..., Any]], Mapping[str, Callable[..., Any]]],
                    ) -> List[ChatCompletionRequestToolMessage]:
     """Runs the function of each tool call of an assistant message and returns the ``tool``
     messages to send back, in order.  `functions` is a list of functions (found by name) or a
@@ -4731,8 +4731,8 @@ def run_tool_calls(message: ChatCompletionResponseMessage | dict,
     return [_tool_message(call_id, func(**kwargs)) for call_id, func, kwargs in _tool_plan(message, functions)]
 
 
-async def arun_tool_calls(message: ChatCompletionResponseMessage | dict,
-                          functions: Iterable[Callable[..., Any]] | Mapping[str, Callable[..., Any]],
+async def arun_tool_calls(message: Union[ChatCompletionResponseMessage, Dict[str, Any]],
+                          functions: Union[Iterable[Callable[..., Any]], Mapping[str, Callable[..., Any]]],
                           ) -> List[ChatCompletionRequestToolMessage]:
     """As run_tool_calls, for async code: a coroutine function is awaited, a plain one called."""
     out = []
@@ -4744,7 +4744,7 @@ async def arun_tool_calls(message: ChatCompletionResponseMessage | dict,
     return out
 
 
-def _tool_plan(message: Any, functions: Any) -> list:
+def _tool_plan(message: Any, functions: Any) -> List[Any]:
     """(call id, function, keyword arguments) for each tool call of a message, all checked."""
     import collections.abc
     if isinstance(message, dict):
@@ -4780,7 +4780,7 @@ def _tool_message(call_id: Any, result: Any) -> ChatCompletionRequestToolMessage
     return ChatCompletionRequestToolMessage(content=result, tool_call_id=call_id)
 
 
-def response_format(cls: type, *, name: str | None = None, description: str | None = None) -> ResponseFormatJsonSchema:
+def response_format(cls: type, *, name: Optional[str] = None, description: Optional[str] = None) -> ResponseFormatJsonSchema:
     """A strict ``json_schema`` response format for a dataclass (nested dataclasses, lists,
     Optional, Literal and Enum fields); read the answer back with parse_completion."""
     if not (isinstance(cls, type) and dataclasses.is_dataclass(cls)):
@@ -4791,7 +4791,7 @@ def response_format(cls: type, *, name: str | None = None, description: str | No
         name=name or cls.__name__, description=description or summary, schema=schema, strict=True))
 
 
-def parse_completion(completion: CreateChatCompletionResponse | dict, cls: type, choice: int = 0) -> Any:
+def parse_completion(completion: Union[CreateChatCompletionResponse, Dict[str, Any]], cls: type, choice: int = 0) -> Any:
     """The answer of a structured-output completion (typed or dict) as an instance of `cls`.
 
     Raises RefusalError when the model refused (its text is in `refusal`), IncompleteOutputError
@@ -4846,11 +4846,11 @@ class _UsageError(Exception):
     pass
 
 
-def _cli_parser():
+def _cli_parser() -> Any:
     import argparse
 
-    def positive(kind):
-        def parse(text):
+    def positive(kind: Any) -> Any:
+        def parse(text: Any) -> Any:
             try:
                 value = kind(text)
             except ValueError:
@@ -4861,7 +4861,7 @@ def _cli_parser():
             return value
         return parse
 
-    def seconds(text):
+    def seconds(text: Any) -> Any:
         try:
             value = float(text)
         except ValueError:
@@ -4896,7 +4896,7 @@ def _cli_parser():
     return p
 
 
-def _cli_client(args) -> Client:
+def _cli_client(args: Any) -> Client:
     """The client the flags ask for; errors name the flags and variables a user can set."""
     key = None
     if args.api_key_env:
@@ -4925,7 +4925,7 @@ def _cli_client(args) -> Client:
     return Client(config, timeout=args.timeout, max_retries=args.retries)
 
 
-def _cli_banner(args, client: Client) -> str:
+def _cli_banner(args: Any, client: Client) -> str:
     """The chat's first line: the model, the server (never a credential) and how to leave."""
     config = client.config
     where = getattr(config, "api_base", "?")
@@ -4950,7 +4950,7 @@ def _cli_logging() -> None:
     logger.setLevel(levels[level])
 
 
-def _cli_answer(chat: Chat, args, messages: list, out, parts: list | None = None) -> str:
+def _cli_answer(chat: Chat, args: Any, messages: List[Any], out: Any, parts: Optional[List[Any]] = None) -> str:
     """Sends the conversation; writes the answer (or the JSON) to `out`; returns the answer text.
     `parts` collects the pieces shown, for a caller that may stop the answer half-way."""
     request = {"model": args.model, "messages": messages}
@@ -4985,7 +4985,7 @@ def _cli_answer(chat: Chat, args, messages: list, out, parts: list | None = None
     return text
 
 
-def main(argv: List[str] | None = None) -> int:
+def main(argv: Optional[List[str]] = None) -> int:
     """The command line: ``python chatlib.py [options] [PROMPT...]``; see ``--help``."""
     parser = _cli_parser()
     args = parser.parse_args(argv)  # exits 2 on a usage error
@@ -5033,7 +5033,7 @@ def _stdin_prompt() -> str:
     return text[:-2] if text.endswith("\r\n") else text[:-1] if text.endswith("\n") else text
 
 
-def _cli_chat(chat: Chat, args, messages: list, out) -> int:
+def _cli_chat(chat: Chat, args: Any, messages: List[Any], out: Any) -> int:
     """The chat on a terminal.  Ctrl-C during an answer stops that answer (its connection is
     closed at once) and keeps the conversation, the part already shown included; Ctrl-C or
     Ctrl-D at the prompt ends the chat."""
@@ -5047,7 +5047,7 @@ def _cli_chat(chat: Chat, args, messages: list, out) -> int:
         if not line.strip():
             continue
         messages.append({"role": "user", "content": line})
-        shown: list = []
+        shown: List[Any] = []
         try:
             messages.append({"role": "assistant", "content": _cli_answer(chat, args, messages, out, shown)})
         except KeyboardInterrupt:
@@ -5059,7 +5059,7 @@ def _cli_chat(chat: Chat, args, messages: list, out) -> int:
             sys.stderr.write("chatlib: %s\n" % exc)
 
 
-def _cli_readline(history: str | None) -> None:
+def _cli_readline(history: Optional[str]) -> None:
     """Line editing and history for input(), where the platform has readline; the history is
     kept in a file only when the user names one."""
     try:
