@@ -89,7 +89,7 @@ __all__ = [
 
 _DEFAULT_BASE = "https://api.openai.com/v1"
 _JSON_ERRORS = (ValueError, RecursionError)  # what json.loads raises for bad or absurdly nested text
-_USER_AGENT = "chatlib/%s Python/%d.%d.%d" % ((__version__,) + tuple(sys.version_info[:3]))
+_USER_AGENT = "chatlib/%s Python/%d.%d.%d" % ((__version__,) + tuple(sys.version_info[:3]))  # type: ignore[str-format]
 # Header names whose values are credentials: never logged, never shown, never sent to another
 # origin.  Organisation and project ids are identifiers, not secrets: a server's message that
 # names them is shown as it is, but they too stay with the origin they were configured for.
@@ -563,18 +563,19 @@ def _load_http() -> Any:
         def _read_status(self) -> Any:
             # http.client skips "100 Continue" only; any other interim answer (103 Early Hints)
             # is skipped here with its headers, as RFC 9110 says a client must.
-            version, status, reason = super()._read_status()
+            read_status = getattr(super(), "_read_status")  # private to http.client, 3.8 to 3.13 alike
+            version, status, reason = read_status()
             interim = 0
             while 100 < status < 200:
                 interim += 1
                 if interim > _MAX_INTERIM:
                     raise http.client.HTTPException("more than %d interim (1xx) responses" % _MAX_INTERIM)
                 http.client.parse_headers(self.fp)
-                version, status, reason = super()._read_status()
+                version, status, reason = read_status()
             return version, status, reason
 
     def _conn_class(base: Any) -> Any:
-        class Connection(base):
+        class Connection(base):  # type: ignore[misc]  # http.client's, chosen at run time
             response_class = Response
             chatlib_watch = None  # the call's _Watch: attached to the socket as soon as it exists
             chatlib_sent = 0      # bytes of the request written so far
@@ -627,7 +628,7 @@ def _load_http() -> Any:
 
         def __init__(self, size: int) -> None:
             self.size = size
-            self.idle = {}
+            self.idle: Dict[Any, List[Any]] = {}
             self.lock = threading.Lock()
 
         def get(self, key: Any) -> Any:
@@ -778,7 +779,7 @@ def _read_capped(resp: Any, limit: Optional[int]) -> bytes:
         _release(resp, False)
         raise APIError("the response body of %d bytes is larger than the limit of %d bytes (max_body_size)"
                        % (length, limit))
-    parts = []
+    parts: List[bytes] = []
     size = 0
     while True:  # chunked or read-until-close: the size is known only at the end
         part = resp.read1(65536)
@@ -974,7 +975,7 @@ class OpenAIError(Exception):
 
 
 def _rebuild_error(cls: type, args: Tuple[Any, ...], state: Dict[str, Any]) -> OpenAIError:
-    err = cls.__new__(cls)
+    err: OpenAIError = OpenAIError.__new__(cls)
     Exception.__init__(err, *args)
     err.__dict__.update(state)
     return err
@@ -1358,6 +1359,12 @@ class _SSEParser:
 
 
 
+# The default of a field the spec requires in a response: a type checker sees the field's own type
+# (``choices: List[ChatChoice]``), while a server that leaves the field out still decodes, and the
+# attribute is then None.
+_ABSENT: Any = None
+
+
 def _path_text(path: Any) -> str:
     """Turns the nested (parent, key) pairs the decoders pass down into ``choices[0].message``."""
     parts = []
@@ -1414,7 +1421,7 @@ class _Codec:
         return obj
 
     def encode(self, obj: Any) -> Dict[str, Any]:
-        out = {}
+        out: Dict[str, Any] = {}
         values = obj.__dict__
         for name in self.names:
             value = values.get(name)
@@ -1555,7 +1562,7 @@ class _Model:
     def extra(self) -> Dict[str, Any]:
         """Keys the server sent that this class has no field for; written back by to_dict."""
         if self._extra is None:
-            self._extra = {}
+            self._extra: Optional[Dict[str, Any]] = {}
         return self._extra
 
     def __eq__(self, other: object) -> bool:
@@ -1565,7 +1572,7 @@ class _Model:
         return (all(a.get(n) == b.get(n) for n in _codec(type(self)).names)
                 and (a.get("_extra") or {}) == (b.get("_extra") or {}))
 
-    __hash__ = None
+    __hash__ = None  # type: ignore[assignment]  # mutable: not hashable
 
     def __repr__(self) -> str:
         values = self.__dict__
@@ -2095,14 +2102,14 @@ class CreateChatCompletionResponse(_Model):
 
     Deprecated fields, kept for servers that still use them: system_fingerprint.
     """
-    id: Optional[str] = None
-    choices: Optional[List[ChatChoice]] = None
-    created: Optional[int] = None
-    model: Optional[str] = None
+    id: str = _ABSENT
+    choices: List[ChatChoice] = _ABSENT
+    created: int = _ABSENT
+    model: str = _ABSENT
     metadata: Optional[Metadata] = None
     service_tier: Optional[ServiceTier] = None
     system_fingerprint: Optional[str] = None
-    object: Optional[Literal["chat.completion"]] = None
+    object: Literal["chat.completion"] = _ABSENT
     usage: Optional[CompletionUsage] = None
     moderation: Optional[ChatCompletionModeration] = None
 
@@ -2110,18 +2117,18 @@ class CreateChatCompletionResponse(_Model):
 @dataclasses.dataclass(eq=False, repr=False)
 class ChatChoice(_Model):
     """The spec's `CreateChatCompletionResponse.choices[]` (response)."""
-    finish_reason: Optional[Literal["stop", "length", "tool_calls", "content_filter", "function_call"]] = None
-    index: Optional[int] = None
-    message: Optional[ChatCompletionResponseMessage] = None
+    finish_reason: Literal["stop", "length", "tool_calls", "content_filter", "function_call"] = _ABSENT
+    index: int = _ABSENT
+    message: ChatCompletionResponseMessage = _ABSENT
     logprobs: Optional[ChatChoiceLogprobs] = None
 
 
 @dataclasses.dataclass(eq=False, repr=False)
 class CompletionUsage(_Model):
     """The spec's `CompletionUsage` (response)."""
-    completion_tokens: Optional[int] = None
-    prompt_tokens: Optional[int] = None
-    total_tokens: Optional[int] = None
+    completion_tokens: int = _ABSENT
+    prompt_tokens: int = _ABSENT
+    total_tokens: int = _ABSENT
     completion_tokens_details: Optional[CompletionTokensDetails] = None
     prompt_tokens_details: Optional[PromptTokensDetails] = None
 
@@ -2129,8 +2136,8 @@ class CompletionUsage(_Model):
 @dataclasses.dataclass(eq=False, repr=False)
 class ChatCompletionModeration(_Model):
     """The spec's `ChatCompletionModeration` (response)."""
-    input: Optional[Union[ChatCompletionModerationResults, ChatCompletionModerationError]] = None
-    output: Optional[Union[ChatCompletionModerationResults, ChatCompletionModerationError]] = None
+    input: Union[ChatCompletionModerationResults, ChatCompletionModerationError] = _ABSENT
+    output: Union[ChatCompletionModerationResults, ChatCompletionModerationError] = _ABSENT
 
 
 @dataclasses.dataclass(eq=False, repr=False)
@@ -2151,7 +2158,7 @@ class ChatCompletionResponseMessage(_Model):
     refusal: Optional[str] = None
     tool_calls: Optional[ChatCompletionMessageToolCalls] = None
     annotations: Optional[List[ChatCompletionResponseMessageAnnotation]] = None
-    role: Optional[Literal["assistant"]] = None
+    role: Literal["assistant"] = _ABSENT
     function_call: Optional[FunctionCall] = None
     audio: Optional[ChatCompletionResponseMessageAudio] = None
 
@@ -2209,70 +2216,70 @@ class PromptTokensDetails(_Model):
 @dataclasses.dataclass(eq=False, repr=False)
 class ChatCompletionModerationResults(_Model):
     """The spec's `ChatCompletionModerationResults` (response)."""
-    type: Optional[Literal["moderation_results"]] = None
-    model: Optional[str] = None
-    results: Optional[List[ModerationResultBody]] = None
+    type: Literal["moderation_results"] = _ABSENT
+    model: str = _ABSENT
+    results: List[ModerationResultBody] = _ABSENT
 
 
 @dataclasses.dataclass(eq=False, repr=False)
 class ChatCompletionModerationError(_Model):
     """The spec's `ChatCompletionModerationError` (response)."""
-    type: Optional[Literal["error"]] = None
-    code: Optional[str] = None
-    message: Optional[str] = None
+    type: Literal["error"] = _ABSENT
+    code: str = _ABSENT
+    message: str = _ABSENT
 
 
 @dataclasses.dataclass(eq=False, repr=False)
 class ChatCompletionTokenLogprob(_Model):
     """The spec's `ChatCompletionTokenLogprob` (response)."""
-    token: Optional[str] = None
-    logprob: Optional[float] = None
+    token: str = _ABSENT
+    logprob: float = _ABSENT
     bytes: Optional[List[int]] = None
-    top_logprobs: Optional[List[TopLogprobs]] = None
+    top_logprobs: List[TopLogprobs] = _ABSENT
 
 
 @dataclasses.dataclass(eq=False, repr=False)
 class ChatCompletionResponseMessageAnnotation(_Model):
     """The spec's `ChatCompletionResponseMessage.annotations[]` (response)."""
-    type: Optional[Literal["url_citation"]] = None
-    url_citation: Optional[UrlCitation] = None
+    type: Literal["url_citation"] = _ABSENT
+    url_citation: UrlCitation = _ABSENT
 
 
 @dataclasses.dataclass(eq=False, repr=False)
 class ChatCompletionResponseMessageAudio(_Model):
     """The spec's `ChatCompletionResponseMessage.audio.anyOf[0]` (response)."""
-    id: Optional[str] = None
-    expires_at: Optional[int] = None
-    data: Optional[str] = None
-    transcript: Optional[str] = None
+    id: str = _ABSENT
+    expires_at: int = _ABSENT
+    data: str = _ABSENT
+    transcript: str = _ABSENT
 
 
 @dataclasses.dataclass(eq=False, repr=False)
 class ModerationResultBody(_Model):
     """The spec's `ModerationResultBody` (response)."""
-    type: Optional[Literal["moderation_result"]] = None
-    model: Optional[str] = None
-    flagged: Optional[bool] = None
-    categories: Optional[Dict[str, bool]] = None
-    category_scores: Optional[Dict[str, float]] = None
-    category_applied_input_types: Optional[Dict[str, List[ModerationInputType]]] = None
+    type: Literal["moderation_result"] = _ABSENT
+    model: str = _ABSENT
+    flagged: bool = _ABSENT
+    categories: Dict[str, bool] = _ABSENT
+    category_scores: Dict[str, float] = _ABSENT
+    category_applied_input_types: Dict[str, List[ModerationInputType]] = _ABSENT
 
 
 @dataclasses.dataclass(eq=False, repr=False)
 class TopLogprobs(_Model):
     """The spec's `ChatCompletionTokenLogprob.top_logprobs[]` (response)."""
-    token: Optional[str] = None
-    logprob: Optional[float] = None
+    token: str = _ABSENT
+    logprob: float = _ABSENT
     bytes: Optional[List[int]] = None
 
 
 @dataclasses.dataclass(eq=False, repr=False)
 class UrlCitation(_Model):
     """The spec's `ChatCompletionResponseMessage.annotations[].url_citation` (response)."""
-    end_index: Optional[int] = None
-    start_index: Optional[int] = None
-    url: Optional[str] = None
-    title: Optional[str] = None
+    end_index: int = _ABSENT
+    start_index: int = _ABSENT
+    url: str = _ABSENT
+    title: str = _ABSENT
 
 
 @dataclasses.dataclass(eq=False, repr=False)
@@ -2281,14 +2288,14 @@ class CreateChatCompletionStreamResponse(_Model):
 
     Deprecated fields, kept for servers that still use them: system_fingerprint.
     """
-    id: Optional[str] = None
-    choices: Optional[List[ChatChoiceStream]] = None
-    created: Optional[int] = None
-    model: Optional[str] = None
+    id: str = _ABSENT
+    choices: List[ChatChoiceStream] = _ABSENT
+    created: int = _ABSENT
+    model: str = _ABSENT
     obfuscation: Optional[str] = None
     service_tier: Optional[ServiceTier] = None
     system_fingerprint: Optional[str] = None
-    object: Optional[Literal["chat.completion.chunk"]] = None
+    object: Literal["chat.completion.chunk"] = _ABSENT
     usage: Optional[CompletionUsage] = None
     moderation: Optional[ChatCompletionModeration] = None
 
@@ -2296,10 +2303,10 @@ class CreateChatCompletionStreamResponse(_Model):
 @dataclasses.dataclass(eq=False, repr=False)
 class ChatChoiceStream(_Model):
     """The spec's `CreateChatCompletionStreamResponse.choices[]` (response)."""
-    delta: Optional[ChatCompletionStreamResponseDelta] = None
+    delta: ChatCompletionStreamResponseDelta = _ABSENT
     logprobs: Optional[ChatChoiceLogprobs] = None
     finish_reason: Optional[Literal["stop", "length", "tool_calls", "content_filter", "function_call"]] = None
-    index: Optional[int] = None
+    index: int = _ABSENT
 
 
 @dataclasses.dataclass(eq=False, repr=False)
@@ -2326,7 +2333,7 @@ class FunctionCallStream(_Model):
 @dataclasses.dataclass(eq=False, repr=False)
 class ChatCompletionMessageToolCallChunk(_Model):
     """The spec's `ChatCompletionMessageToolCallChunk` (response)."""
-    index: Optional[int] = None
+    index: int = _ABSENT
     id: Optional[str] = None
     type: Optional[Literal["function"]] = None
     function: Optional[FunctionCallStream] = None
@@ -2335,21 +2342,21 @@ class ChatCompletionMessageToolCallChunk(_Model):
 @dataclasses.dataclass(eq=False, repr=False)
 class ChatCompletionList(_Model):
     """The spec's `ChatCompletionList` (response)."""
-    object: Optional[Literal["list"]] = None
-    data: Optional[List[CreateChatCompletionResponse]] = None
-    first_id: Optional[str] = None
-    last_id: Optional[str] = None
-    has_more: Optional[bool] = None
+    object: Literal["list"] = _ABSENT
+    data: List[CreateChatCompletionResponse] = _ABSENT
+    first_id: str = _ABSENT
+    last_id: str = _ABSENT
+    has_more: bool = _ABSENT
 
 
 @dataclasses.dataclass(eq=False, repr=False)
 class ChatCompletionMessageList(_Model):
     """The spec's `ChatCompletionMessageList` (response)."""
-    object: Optional[Literal["list"]] = None
-    data: Optional[List[ChatCompletionMessageListItem]] = None
-    first_id: Optional[str] = None
-    last_id: Optional[str] = None
-    has_more: Optional[bool] = None
+    object: Literal["list"] = _ABSENT
+    data: List[ChatCompletionMessageListItem] = _ABSENT
+    first_id: str = _ABSENT
+    last_id: str = _ABSENT
+    has_more: bool = _ABSENT
 
 
 @dataclasses.dataclass(eq=False, repr=False)
@@ -2362,10 +2369,10 @@ class ChatCompletionMessageListItem(_Model):
     refusal: Optional[str] = None
     tool_calls: Optional[ChatCompletionMessageToolCalls] = None
     annotations: Optional[List[ChatCompletionResponseMessageAnnotation]] = None
-    role: Optional[Literal["assistant"]] = None
+    role: Literal["assistant"] = _ABSENT
     function_call: Optional[FunctionCall] = None
     audio: Optional[ChatCompletionResponseMessageAudio] = None
-    id: Optional[str] = None
+    id: str = _ABSENT
     content_parts: Optional[List[Union[ChatCompletionRequestMessageContentPartText,
                                        ChatCompletionRequestMessageContentPartImage]]] = None
 
@@ -2373,24 +2380,24 @@ class ChatCompletionMessageListItem(_Model):
 @dataclasses.dataclass(eq=False, repr=False)
 class ChatCompletionDeleted(_Model):
     """The spec's `ChatCompletionDeleted` (response)."""
-    object: Optional[Literal["chat.completion.deleted"]] = None
-    id: Optional[str] = None
-    deleted: Optional[bool] = None
+    object: Literal["chat.completion.deleted"] = _ABSENT
+    id: str = _ABSENT
+    deleted: bool = _ABSENT
 
 
 @dataclasses.dataclass(eq=False, repr=False)
 class ErrorResponse(_Model):
     """The spec's `ErrorResponse` (response)."""
-    error: Optional[Error] = None
+    error: Error = _ABSENT
 
 
 @dataclasses.dataclass(eq=False, repr=False)
 class Error(_Model):
     """The spec's `Error` (response)."""
     code: Optional[str] = None
-    message: Optional[str] = None
+    message: str = _ABSENT
     param: Optional[str] = None
-    type: Optional[str] = None
+    type: str = _ABSENT
 
 
 @dataclasses.dataclass(eq=False, repr=False)

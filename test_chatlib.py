@@ -2970,15 +2970,45 @@ class AsyncTest(ServerTest):
         self.assertTrue(self.run_async(body))
 
     def test_two_hundred_streams_and_a_ticker(self):
-        response = sse(*[chunk("t%d" % i) for i in range(20)])
-        self.server.handler = lambda req: response  # built once: the server's threads share the GIL
+        # The server runs in its own process, as a real one does: its 200 connections' threads
+        # must not compete with the event loop for this process's GIL.
+        body = sse(*[chunk("t%d" % i) for i in range(20)]).items
+        script = (
+            "import socket, sys, threading\n"
+            "head, body = bytes.fromhex(sys.argv[1]), bytes.fromhex(sys.argv[2])\n"
+            "srv = socket.socket(); srv.bind(('127.0.0.1', 0)); srv.listen(256)\n"
+            "print(srv.getsockname()[1], flush=True)\n"
+            "def serve(conn):\n"
+            "    f = conn.makefile('rb')\n"
+            "    try:\n"
+            "        while True:\n"
+            "            length = 0\n"
+            "            line = f.readline()\n"
+            "            if not line: return\n"
+            "            while line not in (b'\\r\\n', b''):\n"
+            "                line = f.readline()\n"
+            "                if line.lower().startswith(b'content-length:'): length = int(line.split(b':')[1])\n"
+            "            f.read(length)\n"
+            "            conn.sendall(head + body)\n"
+            "    except OSError: pass\n"
+            "    finally: f.close(); conn.close()\n"
+            "while True:\n"
+            "    try: conn, _ = srv.accept()\n"
+            "    except OSError: break\n"
+            "    threading.Thread(target=serve, args=(conn,), daemon=True).start()\n")
+        server = subprocess.Popen([sys.executable, "-c", script, body[0].hex(), body[1].hex()],
+                                  stdout=subprocess.PIPE)
+        self.addCleanup(server.stdout.close)
+        self.addCleanup(server.wait, WAIT)
+        self.addCleanup(server.kill)
+        port = int(server.stdout.readline())
         worst = 0.0
 
         async def one(chat):
             s = await chat.create_stream_byot(SREQ)
             return "".join([x["choices"][0]["delta"]["content"] async for x in s])
 
-        async def body(c):
+        async def run():
             nonlocal worst
             stop = asyncio.Event()
 
@@ -2989,13 +3019,15 @@ class AsyncTest(ServerTest):
                     t = loop.time()
                     await asyncio.sleep(0.001)
                     worst = max(worst, loop.time() - t - 0.001)
-            tick = asyncio.ensure_future(ticker())
-            chat = c.chat()
-            answers = await asyncio.gather(*(one(chat) for _ in range(200)))
-            stop.set()
-            await tick
+            cfg = chatlib.OpenAIConfig(api_key="sk-test-key-123456", api_base="http://127.0.0.1:%d/v1" % port)
+            async with chatlib.AsyncClient(cfg, proxy=False, max_concurrency=16) as c:
+                tick = asyncio.ensure_future(ticker())
+                chat = c.chat()
+                answers = await asyncio.gather(*(one(chat) for _ in range(200)))
+                stop.set()
+                await tick
             return answers
-        answers = self.run_async(body, max_concurrency=16)
+        answers = asyncio.run(run())
         self.assertEqual(answers, ["".join("t%d" % i for i in range(20))] * 200)
         self.assertLess(worst, 0.02)
         self.assertEqual(worker_threads(), [])
