@@ -3746,6 +3746,7 @@ class AsyncClient:
         self._binding: List[Any] = [None, None]  # the event loop and its semaphore: shared by with_options
         self._owner = True
         self._watches: Set[Any] = set()  # of the calls and streams under way, for aclose()
+        self._streams: Any = weakref.WeakSet()  # the open streams' readers, stopped by aclose()
         # One worker at a time parses: the GIL lets only one run Python anyway, and the event
         # loop then waits for one thread, not for every worker, to have its turn.
         self._cpu = threading.Lock()
@@ -3780,6 +3781,8 @@ class AsyncClient:
         import asyncio
         if not self._owner:
             return
+        for reader in list(self._streams):
+            reader.stop()  # before the threads go: a stream must not read again afterwards
         for watch in list(self._watches):
             watch.fire("the AsyncClient was closed")
         threads = self._workers.close() + self._readers.close()
@@ -3972,6 +3975,7 @@ class _StreamReader:
         self.more = True  # the last read saw more data waiting (so read again without watching)
         self.blocking = False
         self.fd = -1
+        owner._streams.add(self)
 
     def next(self) -> Any:
         """The next batch, None after the last, or a future to await before asking again."""
@@ -3987,6 +3991,8 @@ class _StreamReader:
 
     def advance(self) -> None:
         if self.reading or self.watching or self.done or len(self.batches) >= _AHEAD:
+            if self.done:
+                self.owner._streams.discard(self)
             return
         if self.more or self.blocking:
             self.read()
@@ -4051,6 +4057,7 @@ class _StreamReader:
         self.done = True
         self.core.abort()
         self._wake()
+        self.owner._streams.discard(self)
 
 
 class AsyncChatCompletionResponseStream:

@@ -3080,12 +3080,22 @@ class AsyncTest(ServerTest):
         before = open_fds()
         self.server.handler = lambda req: reply(200, COMPLETION)
 
+        gate = threading.Event()
+        self.addCleanup(gate.set)
+        first = b"data: " + json.dumps(chunk("a")).encode() + b"\n\n"
+        streaming = Raw(sse_head(), b"%x\r\n%s\r\n" % (len(first), first), gate, close=True)
+        self.server.handler = lambda req: streaming if b'"stream"' in req.body else reply(200, COMPLETION)
+
         async def body(c):
             await asyncio.gather(*(c.chat().create_byot(REQ) for _ in range(8)))
+            stream = await c.chat().create_stream_byot(SREQ)  # still open when the client closes
+            await stream.__anext__()
             self.assertTrue(worker_threads())
-            return True
-        self.assertTrue(self.run_async(body))
+            return stream
+        stream = self.run_async(body)
         self.assertEqual(worker_threads(), [])
+        self.assertTrue(stream._core.closed)  # aclose() stopped it and closed its connection
+        gate.set()
         self.server.wait_idle()
         if before is not None:
             self.assertLessEqual(open_fds(), before)
