@@ -2821,6 +2821,8 @@ class _Call:
             self._check_event_stream(resp)
             core = _StreamCore(resp, self.decode, self.timeout, self.watch, self.client.max_event_size, self.cpu)
             core.secrets = self.secrets
+            if self.cpu is not None:  # an async stream: whether its first read can start at once
+                core.ready = core.buffered()
             self.watch = None  # the stream owns it now
             return core, info
         raw = self._body(resp)
@@ -3055,6 +3057,7 @@ class _StreamCore:
         self.watch = watch
         self.cpu = cpu          # the async client's lock around parsing (see AsyncClient)
         self.secrets: Any = ()  # credentials to scrub from what the server says
+        self.ready = True       # for an async stream: whether data is buffered already
         self.parser = _SSEParser(max_event_size)
         self.acc = _Accumulator()
         self.events = 0         # data events seen, [DONE] included
@@ -3086,6 +3089,12 @@ class _StreamCore:
             error = exc
         except Exception as exc:  # a decoder or the parser failing on odd input: still chatlib's error
             error = StreamError("the stream could not be read: %s: %s" % (type(exc).__name__, exc))
+        except BaseException:  # Ctrl-C in the middle of a read: the connection goes, at once
+            with self.lock:
+                self.reading = False
+                self.closed = True
+            _release(self.resp, False)
+            raise
         with self.lock:
             self.reading = False
             if error is not None or (self.closed and not self.ended):
@@ -3178,7 +3187,7 @@ class _StreamCore:
             timeout = sock.gettimeout()
             try:
                 sock.settimeout(0)
-                return bool(self.resp.fp.peek(1))
+                return self._readable(self.resp.fp.peek(1))
             except _ssl_want_read():
                 return False
             except (OSError, ValueError, AttributeError):
@@ -3188,6 +3197,17 @@ class _StreamCore:
                     sock.settimeout(timeout)
                 except OSError:
                     pass
+
+    def _readable(self, data: bytes) -> bool:
+        """Whether `data`, the start of what is buffered, lets read1() return without waiting.
+        Between two chunks of a chunked body that takes the chunk's CRLF, a whole size line and a
+        byte: a CRLF alone (what follows nearly every token of a live stream) is not enough."""
+        resp = self.resp
+        if not data or not getattr(resp, "chunked", False) or resp.chunk_left:
+            return bool(data)
+        rest = data[2:] if resp.chunk_left == 0 else data
+        end = rest.find(b"\n")
+        return end != -1 and len(rest) > end + 1
 
     def _more(self) -> bool:
         """Whether more of the body is on the socket already: read now, it costs no wait."""
@@ -3972,7 +3992,7 @@ class _StreamReader:
         self.reading = False
         self.watching = False
         self.done = False
-        self.more = True  # the last read saw more data waiting (so read again without watching)
+        self.more = core.ready  # data is waiting (so read at once, without watching the socket)
         self.blocking = False
         self.fd = -1
         owner._streams.add(self)
@@ -4077,7 +4097,7 @@ class AsyncChatCompletionResponseStream:
         self._error: Optional[BaseException] = None
         self._slot = True  # holds one of the owner's max_concurrency places until it ends
         self._reader = _StreamReader(core, owner)
-        self._reader.read()  # the first block may be buffered already, with the headers
+        self._reader.advance()  # reads at once if the first block came with the headers, else waits for it
 
     @property
     def closed(self) -> bool:
