@@ -3040,6 +3040,30 @@ class AsyncTest(ServerTest):
         self.assertLess(worst, 0.05)
         self.assertEqual(worker_threads(), [])
 
+    def test_paused_streams_do_not_hold_up_the_others(self):
+        # Live streams pause between tokens.  Three that pause (more than the client's two reader
+        # threads) must not keep a fourth waiting: a read starts only when it cannot block.
+        gate = threading.Event()
+        self.addCleanup(gate.set)
+        one = b"data: " + json.dumps(chunk("a")).encode() + b"\n\n"
+        paused = Raw(sse_head(), b"%x\r\n%s\r\n" % (len(one), one), gate, close=True)
+        flowing = sse(*[chunk("f%d" % i) for i in range(5)])
+        self.server.handler = lambda req: paused if req.headers.get("x-kind") == "paused" else flowing
+
+        async def body(c):
+            chat = c.chat()
+            held = [await chat.create_stream_byot(SREQ, extra_headers={"X-Kind": "paused"}) for _ in range(3)]
+            for s in held:
+                await s.__anext__()
+            t0 = time.monotonic()
+            s = await chat.create_stream_byot(SREQ)
+            text = "".join([x["choices"][0]["delta"]["content"] async for x in s])
+            self.assertLess(time.monotonic() - t0, WAIT / 2)
+            for s in held:
+                await s.aclose()
+            return text
+        self.assertEqual(self.run_async(body), "f0f1f2f3f4")
+
     def test_slow_consumer_holds_a_bounded_backlog(self):
         line = b"data: " + json.dumps(chunk("x" * 200)).encode() + b"\n\n"
         total = 20000  # about 6 MB, far more than the reader may hold
