@@ -2899,6 +2899,15 @@ class AsyncTest(ServerTest):
     def assert_closed_by_client(self):
         StreamTest.assert_closed_by_client(self)
 
+    async def cancel_stops_it(self, task):
+        """Cancels `task`: CancelledError reaches it within 100 ms, and the server sees the client leave."""
+        t0 = time.monotonic()
+        task.cancel()
+        with self.assertRaises(asyncio.CancelledError):
+            await task
+        self.assertLess(time.monotonic() - t0, 0.1)
+        self.assert_closed_by_client()
+
     def test_cancelling_a_pending_call_stops_it(self):
         arrived, gate = threading.Event(), threading.Event()
         self.addCleanup(gate.set)
@@ -2908,12 +2917,7 @@ class AsyncTest(ServerTest):
             task = asyncio.ensure_future(c.chat().create_byot(REQ))
             loop = asyncio.get_running_loop()
             self.assertTrue(await loop.run_in_executor(None, arrived.wait, WAIT))  # the server has it
-            t0 = time.monotonic()
-            task.cancel()
-            with self.assertRaises(asyncio.CancelledError):
-                await task
-            self.assertLess(time.monotonic() - t0, 0.1)
-            self.assert_closed_by_client()
+            await self.cancel_stops_it(task)
             return True
         self.assertTrue(self.run_async(body))
         self.assertEqual(len(self.server.requests), 1)  # cancelled is not retried
@@ -2942,12 +2946,7 @@ class AsyncTest(ServerTest):
             got_one = asyncio.Event()
             task = asyncio.ensure_future(consume(c.chat()))
             await got_one.wait()
-            t0 = time.monotonic()
-            task.cancel()
-            with self.assertRaises(asyncio.CancelledError):
-                await task
-            self.assertLess(time.monotonic() - t0, 0.1)
-            self.assert_closed_by_client()
+            await self.cancel_stops_it(task)
             return True
         self.assertTrue(self.run_async(body))
         self.assertEqual(worker_threads(), [])
