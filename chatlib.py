@@ -2780,7 +2780,7 @@ class _Call:
         client = self.client
         t = client._get_transport()
         headers = client._headers(self.accept, self.extra)
-        self.secrets = _secret_values(headers, t.proxy_secrets)
+        self.secrets = _Secrets(headers, t.proxy_secrets)
         now = self.t0 = self.clock()
         wait = self.timeout if self.end is None else min(self.timeout, max(self.end - now, 0.001))
         self.retryable = True
@@ -2916,6 +2916,21 @@ def _explained(err: APIStatusError, method: str, url: str, headers: Dict[str, An
         if not (last[:1] == "v" and last[1:2].isdigit()):
             err.hint = "does the base URL need /v1? it is %s" % config.api_base
     return err
+
+
+class _Secrets:
+    """The credentials of one request in every form a server may echo them (_secret_values),
+    worked out the first time an error needs them: most calls never do."""
+
+    def __init__(self, headers: Dict[str, Any], more: Any) -> None:
+        self.headers = headers
+        self.more = more
+        self.forms: Optional[List[Any]] = None
+
+    def __iter__(self) -> Iterator[Any]:
+        if self.forms is None:
+            self.forms = _secret_values(self.headers, self.more)
+        return iter(self.forms)
 
 
 def _secret_values(headers: Dict[str, Any], more: Any = ()) -> List[Any]:
@@ -3085,6 +3100,7 @@ class _StreamCore:
             else:
                 with self.cpu:
                     self._parse(block, items)
+            self.events += len(items)
         except OpenAIError as exc:
             error = exc
         except Exception as exc:  # a decoder or the parser failing on odd input: still chatlib's error
@@ -3113,7 +3129,6 @@ class _StreamCore:
                 if self._special(kind, data):
                     return
                 continue
-            self.events += 1
             try:
                 obj = loads(data)
             except _JSON_ERRORS as exc:

@@ -3327,6 +3327,15 @@ class KeywordCallTest(ServerTest):
 
 # ---------------------------------------------------------------- providers, as they document themselves
 
+def readme_python_blocks(test):
+    """The README's python code blocks; the test is skipped where there is no README."""
+    path = os.path.join(HERE, "README.md")
+    if not os.path.exists(path):
+        test.skipTest("no README.md beside the tests")
+    with open(path, encoding="utf-8") as f:
+        return [b.split("```", 1)[0] for b in f.read().split("```python\n")[1:]]
+
+
 PROVIDERS = {
     # name: (the base URL in the recipe, the credential header it expects or None, environment for the recipe)
     "deepseek": ("https://api.deepseek.com", ("authorization", "Bearer sk-ds-test"), {"DEEPSEEK_API_KEY": "sk-ds-test"}),
@@ -3403,11 +3412,7 @@ def provider_handler(name, prefix, seen):
 
 class ProvidersTest(unittest.TestCase):
     def recipes(self):
-        path = os.path.join(HERE, "README.md")
-        if not os.path.exists(path):
-            self.skipTest("no README.md beside the tests")
-        with open(path, encoding="utf-8") as f:
-            blocks = [b.split("```", 1)[0] for b in f.read().split("```python\n")[1:]]
+        blocks = readme_python_blocks(self)
         return {b.split("\n", 1)[0][len("# recipe: "):]: b for b in blocks if b.startswith("# recipe: ")}
 
     def test_every_recipe_works_with_a_server_that_behaves_as_its_provider(self):
@@ -3645,12 +3650,7 @@ class CommandLineTest(ServerTest):
 
 class ReadmeTest(unittest.TestCase):
     def blocks(self):
-        path = os.path.join(HERE, "README.md")
-        if not os.path.exists(path):
-            self.skipTest("no README.md beside the tests")
-        with open(path, encoding="utf-8") as f:
-            text = f.read()
-        return [b.split("```", 1)[0] for b in text.split("```python\n")[1:]]
+        return readme_python_blocks(self)
 
     def test_every_python_example_compiles(self):
         blocks = self.blocks()
