@@ -27,8 +27,15 @@ import sys
 import threading
 import time
 import weakref
-from typing import (Any, AsyncIterator, Callable, Dict, Iterable, Iterator, List, Literal, Mapping, Optional,
-                    Set, Tuple, Union)
+from typing import (TYPE_CHECKING, Any, AsyncIterator, Callable, ClassVar, Coroutine, Dict, Generator, Generic,
+                    Iterable, Iterator, List, Literal, Mapping, Optional, Set, Tuple, Type, TypeVar, Union, cast)
+
+if TYPE_CHECKING:  # for the type checkers only: nothing is imported at run time
+    from typing_extensions import Concatenate, ParamSpec
+    _P = ParamSpec("_P")
+_T = TypeVar("_T")
+_F = TypeVar("_F")
+_M = TypeVar("_M", bound="_Model")
 
 __version__ = "0.1.0"
 
@@ -43,7 +50,8 @@ __all__ = [
     # server-sent events
     "ServerSentEvent", "iter_sse",
     # the Chat API
-    "Chat", "ChatCompletionResponseStream", "APIResponse", "AsyncClient", "AsyncChat",
+    "Chat", "ChatWithResponse", "ChatCompletionResponseStream", "APIResponse", "AsyncClient", "AsyncChat",
+    "AsyncChatWithResponse",
     "AsyncChatCompletionResponseStream", "ResponseInfo", "ListChatCompletionsQuery",
     "GetChatCompletionMessagesQuery",
     # helpers for chat applications
@@ -102,7 +110,7 @@ _MAX_INTERIM = 16   # interim (1xx) responses skipped before one answer, at most
 
 # ---------------------------------------------------------------- configuration
 
-def _check_base_url(url: str, what: str, userinfo: bool = False) -> str:
+def _check_base_url(url: object, what: str, userinfo: bool = False) -> str:
     """Returns `url` without a trailing slash, or raises InvalidArgumentError if it is unusable.
     `userinfo` allows a user name and password (a proxy's); error messages never show them."""
     if not isinstance(url, str) or not url:
@@ -577,6 +585,7 @@ def _load_http() -> Any:
     def _conn_class(base: Any) -> Any:
         class Connection(base):  # type: ignore[misc]  # http.client's, chosen at run time
             response_class = Response
+            sock: Any
             chatlib_watch = None  # the call's _Watch: attached to the socket as soon as it exists
             chatlib_sent = 0      # bytes of the request written so far
 
@@ -774,7 +783,8 @@ def _read_capped(resp: Any, limit: Optional[int]) -> bytes:
     """Reads a whole non-streamed body, raising APIError past `limit` bytes (None: no limit)."""
     length = resp.length
     if limit is None or (length is not None and length <= limit):
-        return resp.read()  # raises IncompleteRead if the server closes early
+        whole: bytes = resp.read()  # raises IncompleteRead if the server closes early
+        return whole
     if length is not None:
         _release(resp, False)
         raise APIError("the response body of %d bytes is larger than the limit of %d bytes (max_body_size)"
@@ -949,7 +959,9 @@ class _Transport:
 
     def connection_error(self, exc: BaseException, timeout: Any, url: Any) -> APIConnectionError:
         """Turns what urllib and http.client raise into APIConnectionError or APITimeoutError."""
-        reason = exc.reason if isinstance(exc, self.URLError) and isinstance(exc.reason, BaseException) else exc
+        reason: Any = getattr(exc, "reason", None) if isinstance(exc, self.URLError) else None
+        if not isinstance(reason, BaseException):
+            reason = exc
         where = url.split("?")[0]
         if _is_timeout(reason):
             return APITimeoutError("no answer from %s within the timeout of %ss" % (where, timeout))
@@ -1386,10 +1398,10 @@ def _shape_error(path: Any, expected: str, value: Any) -> JSONDeserializeError:
                                 value)
 
 
-class _Codec:
+class _Codec(Generic[_M]):
     """How one dataclass is read from and written to JSON, derived from its type hints."""
 
-    def __init__(self, cls: Any) -> None:
+    def __init__(self, cls: Type[_M]) -> None:
         import typing
 
         hints = typing.get_type_hints(cls, globalns=globals())
@@ -1400,7 +1412,7 @@ class _Codec:
         self.required = cls._required
         self.nullable = cls._nullable
 
-    def decode(self, data: Any, path: Any = None) -> Any:
+    def decode(self, data: Any, path: Any = None) -> _M:
         if type(data) is not dict:
             raise _shape_error(path, "an object (%s)" % self.cls.__name__, data)
         values = self.empty.copy()
@@ -1440,12 +1452,17 @@ class _Codec:
         return out
 
 
-def _codec(cls) -> _Codec:
-    codec = cls.__dict__.get("_codec")
+def _codec(cls: Type[_M]) -> _Codec[_M]:
+    codec: Optional[_Codec[_M]] = cls.__dict__.get("_codec")
     if codec is None:
         codec = _Codec(cls)
-        cls._codec = codec  # two threads may both build it; they build the same thing
+        setattr(cls, "_codec", codec)  # two threads may both build it; they build the same thing
     return codec
+
+
+def _type_args(tp: Any) -> Tuple[Any, ...]:
+    """The arguments of a subscripted type hint (``List[int]`` -> ``(int,)``), else ()."""
+    return getattr(tp, "__args__", None) or ()
 
 
 def _decoder(tp: Any) -> Any:
@@ -1454,7 +1471,7 @@ def _decoder(tp: Any) -> Any:
     import typing
 
     origin = getattr(tp, "__origin__", None)
-    args = getattr(tp, "__args__", ())
+    args = _type_args(tp)
     if isinstance(tp, type) and issubclass(tp, _Model):
         return _codec(tp).decode
     if origin is list:
@@ -1497,10 +1514,10 @@ def _union_decoder(options: List[Any]) -> Any:
     for m in models:
         hints = typing.get_type_hints(m, globalns=globals())
         for field in ("type", "role"):
-            lit = hints.get(field)
+            lit: Any = hints.get(field)
             if getattr(lit, "__origin__", None) is typing.Union:  # Optional[Literal["x"]]
                 lit = [a for a in lit.__args__ if a is not type(None)][0]
-            lit_args = getattr(lit, "__args__", ())
+            lit_args: Tuple[Any, ...] = getattr(lit, "__args__", ())
             if len(lit_args) == 1 and isinstance(lit_args[0], str):
                 key = field
                 table[lit_args[0]] = _codec(m).decode
@@ -1512,7 +1529,7 @@ def _union_decoder(options: List[Any]) -> Any:
 
     def decode_union(value: Any, path: Any) -> Any:
         kind = type(value)
-        if kind is dict and models:
+        if kind is dict and first is not None:
             tag = value.get(key) if key else None
             if tag is None:
                 return first(value, path)
@@ -1520,7 +1537,7 @@ def _union_decoder(options: List[Any]) -> Any:
                 raise _shape_error((path, key), "a string", tag)
             dec = table.get(tag)
             return dec(value, path) if dec is not None else value
-        if kind is list and lists:
+        if kind is list and list_decoder is not None:
             return list_decoder(value, path)
         if scalars and kind is not dict and kind is not list:
             return value
@@ -1547,10 +1564,12 @@ class _Model:
 
     _required: Tuple[Any, ...] = ()   # request fields always written (as null when None and nullable)
     _nullable: Tuple[Any, ...] = ()
-    _extra = None           # keys the server sent that the spec does not define
+    _extra: Optional[Dict[str, Any]] = None  # keys the server sent that the spec does not define
+    if TYPE_CHECKING:  # what @dataclass gives every subclass
+        __dataclass_fields__: ClassVar[Dict[str, Any]]
 
     @classmethod
-    def from_dict(cls, data: Dict[str, Any]) -> Any:
+    def from_dict(cls: Type[_M], data: Dict[str, Any]) -> _M:
         """Builds an instance from parsed JSON; see the notes on forward compatibility above."""
         return _codec(cls).decode(data)
 
@@ -1561,9 +1580,10 @@ class _Model:
     @property
     def extra(self) -> Dict[str, Any]:
         """Keys the server sent that this class has no field for; written back by to_dict."""
-        if self._extra is None:
-            self._extra: Optional[Dict[str, Any]] = {}
-        return self._extra
+        extra = self._extra
+        if extra is None:
+            extra = self._extra = {}
+        return extra
 
     def __eq__(self, other: object) -> bool:
         if type(other) is not type(self):
@@ -2542,9 +2562,7 @@ class GetChatCompletionMessagesQuery(_Model):
 _DEFAULT_MAX_BODY = 64 * 1024 * 1024
 
 
-def _check_seconds(value: object, what: str, allow_none: bool) -> Optional[float]:
-    if value is None and allow_none:
-        return None
+def _check_seconds(value: object, what: str) -> float:
     if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 < value <= _MAX_SECONDS:
         raise InvalidArgumentError("%s must be a positive number of seconds up to %g, not %r"
                                    % (what, _MAX_SECONDS, value))
@@ -2597,18 +2615,17 @@ class Client:
                  max_event_size: Optional[int] = _DEFAULT_MAX_EVENT, pool_size: int = 16,
                  log_bodies: bool = False, api_key: Optional[Union[str, Callable[[], str]]] = None,
                  base_url: Optional[str] = None, organization: Optional[str] = None, project: Optional[str] = None) -> None:
-        shortcuts = dict(api_key=api_key, api_base=base_url, org_id=organization, project_id=project)
         if config is None:
-            config = OpenAIConfig(**shortcuts)
-        elif any(v is not None for v in shortcuts.values()):
+            config = OpenAIConfig(api_key=api_key, api_base=base_url, org_id=organization, project_id=project)
+        elif any(v is not None for v in (api_key, base_url, organization, project)):
             raise InvalidArgumentError("give a config or api_key/base_url/organization/project, not both")
         for attr in ("url", "headers", "query"):
             if not callable(getattr(config, attr, None)):
                 raise InvalidArgumentError("config must have url(path), headers() and query() methods; "
                                            "%s has no %s()" % (type(config).__name__, attr))
         self.config = config
-        self.timeout = _check_seconds(timeout, "timeout", False)
-        self.deadline = _check_seconds(deadline, "deadline", True)
+        self.timeout = _check_seconds(timeout, "timeout")
+        self.deadline = None if deadline is None else _check_seconds(deadline, "deadline")
         if retry is not None and max_retries is not None:
             raise InvalidArgumentError("give max_retries or retry=RetryPolicy(...), not both")
         if retry is not None and not isinstance(retry, RetryPolicy):
@@ -2626,7 +2643,7 @@ class Client:
             raise InvalidArgumentError("pool_size must be a whole number >= 0, not %r" % (pool_size,))
         self.pool_size = pool_size
         self.log_bodies = bool(log_bodies)
-        self._box: List[Any] = [None]  # the transport: shared with the clients with_options() makes
+        self._box: List[Optional[_Transport]] = [None]  # the transport: shared with the clients with_options() makes
         self._lock = threading.Lock()
         self._owner = True        # whether close() closes the pool (with_options' clients do not)
         self._origin = _origin(config.url(""))
@@ -2644,9 +2661,9 @@ class Client:
         new.__dict__.update(self.__dict__)
         new._owner = False
         if timeout is not None:
-            new.timeout = _check_seconds(timeout, "timeout", False)
+            new.timeout = _check_seconds(timeout, "timeout")
         if deadline is not None:
-            new.deadline = _check_seconds(deadline, "deadline", False)
+            new.deadline = _check_seconds(deadline, "deadline")
         if retry is not None and max_retries is not None:
             raise InvalidArgumentError("give max_retries or retry=RetryPolicy(...), not both")
         if retry is not None:
@@ -2755,8 +2772,8 @@ class _Call:
         self.method = method
         self.stream = stream
         self.decode = decode
-        self.timeout = client.timeout if timeout is None else _check_seconds(timeout, "timeout", False)
-        self.deadline = client.deadline if deadline is None else _check_seconds(deadline, "deadline", False)
+        self.timeout: float = client.timeout if timeout is None else _check_seconds(timeout, "timeout")
+        self.deadline: Optional[float] = client.deadline if deadline is None else _check_seconds(deadline, "deadline")
         self.extra = _check_headers(extra_headers, "extra_headers")
         self.url = client._url(path, params, extra_query)
         self.data = None if body is None else _encode_json(body, "the request")
@@ -3024,12 +3041,12 @@ def _check_request(request: object, stream: bool) -> Dict[str, Any]:
     return request
 
 
-class APIResponse:
+class APIResponse(Generic[_T]):
     """A parsed body together with its HTTP response: from ``chat.with_response.<method>(...)``."""
 
     __slots__ = ("data", "info")
 
-    def __init__(self, data: Any, info: ResponseInfo) -> None:
+    def __init__(self, data: _T, info: ResponseInfo) -> None:
         self.data = data
         self.info = info
 
@@ -3158,7 +3175,7 @@ class _StreamCore:
         Failures become chatlib errors."""
         watch = self.watch
         try:
-            block = self.resp.read1(_READ_BLOCK)
+            block: bytes = self.resp.read1(_READ_BLOCK)
             if 0 < len(block) < _READ_BLOCK // 2 and self._more():
                 parts = [block]
                 size = len(block)
@@ -3187,7 +3204,8 @@ class _StreamCore:
             raise StreamError("the connection broke mid-stream: %s: %s" % (type(exc).__name__, exc)) from None
 
     def fileno(self) -> int:
-        return self.resp.chatlib_release[2].sock.fileno()
+        fd: int = self.resp.chatlib_release[2].sock.fileno()
+        return fd
 
     def buffered(self) -> bool:
         """Whether a read now would find data without waiting: in the response's buffer, in
@@ -3283,7 +3301,7 @@ class _StreamCore:
         return self.acc.result()
 
 
-class ChatCompletionResponseStream:
+class ChatCompletionResponseStream(Generic[_T, _F]):
     """The chunks of a streamed completion, as they arrive: an iterator and a context manager.
 
     `response` holds the status, headers and request id at once.  A ``for`` loop left early
@@ -3300,15 +3318,15 @@ class ChatCompletionResponseStream:
         # itself, the two would form a cycle that only the garbage collector breaks, and a
         # dropped stream would keep its connection open until then.
         self._core = core
-        self._strong: Any = None
-        self._weak: Any = None
+        self._strong: Optional[Generator[_T, None, None]] = None
+        self._weak: Optional[Callable[[], Optional[Generator[_T, None, None]]]] = None
 
     @property
     def closed(self) -> bool:
         """True once the stream has ended or was closed (the connection is given back or shut)."""
         return self._core.closed
 
-    def __iter__(self) -> Iterator[Any]:
+    def __iter__(self) -> Iterator[_T]:
         # A for loop gets a generator that only it holds, so that leaving the loop drops it and
         # its finally block closes the connection at once; next(stream) keeps one alive instead.
         gen = self._live()
@@ -3319,7 +3337,7 @@ class ChatCompletionResponseStream:
             self._weak = weakref.ref(gen)
         return gen
 
-    def __next__(self) -> Any:
+    def __next__(self) -> _T:
         gen = self._live()
         if gen is None:
             if self._core.closed:
@@ -3328,12 +3346,12 @@ class ChatCompletionResponseStream:
         self._strong = gen
         return next(gen)
 
-    def _live(self) -> Any:
+    def _live(self) -> Optional[Generator[_T, None, None]]:
         if self._strong is not None:
             return self._strong
         return self._weak() if self._weak is not None else None
 
-    def final(self) -> Union[CreateChatCompletionResponse, Dict[str, Any]]:
+    def final(self) -> _F:
         """The whole completion, as the same request without streaming would have returned it:
         a CreateChatCompletionResponse from create_stream, a dict from create_stream_byot.
 
@@ -3343,11 +3361,12 @@ class ChatCompletionResponseStream:
         if not self._core.closed:
             for _ in self:
                 pass
-        return _final(self._core)
+        result: _F = _final(self._core)
+        return result
 
     get_final_completion = final
 
-    def __enter__(self) -> ChatCompletionResponseStream:
+    def __enter__(self) -> ChatCompletionResponseStream[_T, _F]:
         return self
 
     def __exit__(self, *exc: Any) -> None:
@@ -3372,7 +3391,7 @@ class ChatCompletionResponseStream:
         self._core.abort()
 
 
-def _iterate(core: _StreamCore) -> Iterator[Any]:
+def _iterate(core: _StreamCore) -> Generator[Any, None, None]:
     """The chunks of a sync stream, batch after batch; leaving early closes the connection."""
     try:
         while not core.closed:
@@ -3403,10 +3422,44 @@ def _stream_error(data: str, obj: Any = None, secrets: Any = ()) -> StreamError:
                        body=_scrub_json(obj, secrets) if obj is not None else _scrub(data, secrets))
 
 
-class _ChatMethods:
+class _ChatBase:
+    """What the four method sets (Chat, AsyncChat and their with_response twins) share: the
+    client they run on, and whether they answer with an APIResponse."""
+
+    _raw = False
+    _client_type: Any = None  # the client class the methods run on
+
+    def __init__(self, client: Any) -> None:
+        if not isinstance(client, self._client_type):
+            raise InvalidArgumentError("%s needs a chatlib.%s, not %s" % (
+                type(self).__name__, self._client_type.__name__, type(client).__name__))
+        self.client = client
+
+    def _pages(self, fetch: Callable[..., Any], args: Tuple[Any, ...], query: Optional[Dict[str, Any]],
+               decode: Optional[Callable[[Any], _T]], options: Dict[str, Any]) -> Iterator[_T]:
+        if self._raw:
+            raise InvalidArgumentError("the *_all methods yield items; use with_response on list or messages")
+        unknown = set(options) - {"extra_headers", "extra_query", "timeout", "deadline"}
+        if unknown:
+            raise InvalidArgumentError("unknown option %s" % ", ".join(sorted(unknown)))
+        query = dict(query or {})
+        _list_params(query, _MESSAGES_QUERY if args else _LIST_QUERY, "query")  # checked before the first page
+        if args:
+            _id_path(args[0])
+        walk: Iterator[_T] = self._walk(fetch, args, query, decode, options)
+        return walk
+
+    if TYPE_CHECKING:  # each method set defines it, in its own way of waiting
+        def _walk(self, fetch: Callable[..., Any], args: Tuple[Any, ...], query: Optional[Dict[str, Any]],
+                  decode: Optional[Callable[[Any], Any]], options: Dict[str, Any]) -> Any: ...
+
+
+class _ChatMethods(_ChatBase):
     """The Chat Completions endpoints, after async-openai's ``Chat``: every method's checks and
     request building, written once.  Chat runs them; AsyncChat awaits them.  Each method ends in
     self._call, self._stream or self._walk, which the two define, each in its own way of waiting.
+    To a type checker these are the sync signatures; the other method sets derive theirs from
+    them (_coroutine, _responding, ...).
 
     ``*_byot`` methods take and return plain dicts, exactly as sent and received.  Every method
     takes keyword-only `extra_headers` (a None value removes a header), `extra_query`, `timeout`
@@ -3414,37 +3467,29 @@ class _ChatMethods:
     with the status, headers and request id beside the data.
     """
 
-    _raw = False
-    _client_type: Any = None  # the client class the methods run on
+    if TYPE_CHECKING:  # as Chat defines them: the other sets' types are derived from these
+        def _call(self, method: str, path: str, body: Optional[Dict[str, Any]] = None, params: Any = (),
+                  decode: Optional[Callable[[Any], _T]] = None, **opts: Any) -> _T: ...
 
-    def __init__(self, client: Any, _raw: bool = False) -> None:
-        if not isinstance(client, self._client_type):
-            raise InvalidArgumentError("%s needs a chatlib.%s, not %s" % (
-                type(self).__name__, self._client_type.__name__, type(client).__name__))
-        self.client = client
-        self._raw = _raw
-
-    @property
-    def with_response(self) -> Any:
-        """The same methods, returning APIResponse(data, info) instead of the data alone."""
-        return type(self)(self.client, _raw=True)
+        def _stream(self, body: Dict[str, Any], decode: Optional[Callable[[Any], Any]],
+                    opts: Dict[str, Any]) -> ChatCompletionResponseStream[Any, Any]: ...
 
     # -- bring your own types: dicts in, dicts out
 
-    def create_byot(self, request: Dict[str, Any], *, extra_headers: Optional[Dict[str, Any]] = None, extra_query: Optional[Dict[str, Any]] = None,
+    def create_byot(self, /, request: Dict[str, Any], *, extra_headers: Optional[Dict[str, Any]] = None, extra_query: Optional[Dict[str, Any]] = None,
                     timeout: Optional[float] = None, deadline: Optional[float] = None) -> Dict[str, Any]:
         """POST /chat/completions: one complete response.  The request must not ask for a stream."""
         return self._call("POST", "/chat/completions", _check_request(request, False),
                           extra_headers=extra_headers, extra_query=extra_query, timeout=timeout, deadline=deadline)
 
-    def create_stream_byot(self, request: Dict[str, Any], *, extra_headers: Optional[Dict[str, Any]] = None,
+    def create_stream_byot(self, /, request: Dict[str, Any], *, extra_headers: Optional[Dict[str, Any]] = None,
                            extra_query: Optional[Dict[str, Any]] = None, timeout: Optional[float] = None,
-                           deadline: Optional[float] = None) -> ChatCompletionResponseStream:
+                           deadline: Optional[float] = None) -> ChatCompletionResponseStream[Dict[str, Any], Dict[str, Any]]:
         """POST /chat/completions with ``"stream": true``: an iterator of chunk dicts."""
         return self._stream(_check_request(request, True), None, dict(
             extra_headers=extra_headers, extra_query=extra_query, timeout=timeout, deadline=deadline))
 
-    def list_byot(self, query: Optional[Dict[str, Any]] = None, *, extra_headers: Optional[Dict[str, Any]] = None,
+    def list_byot(self, /, query: Optional[Dict[str, Any]] = None, *, extra_headers: Optional[Dict[str, Any]] = None,
                   extra_query: Optional[Dict[str, Any]] = None, timeout: Optional[float] = None,
                   deadline: Optional[float] = None) -> Dict[str, Any]:
         """GET /chat/completions: stored completions; `query` has model, metadata, after, limit, order."""
@@ -3452,14 +3497,14 @@ class _ChatMethods:
         return self._call("GET", "/chat/completions", None, params, extra_headers=extra_headers,
                           extra_query=extra_query, timeout=timeout, deadline=deadline)
 
-    def retrieve_byot(self, completion_id: str, *, extra_headers: Optional[Dict[str, Any]] = None,
+    def retrieve_byot(self, /, completion_id: str, *, extra_headers: Optional[Dict[str, Any]] = None,
                       extra_query: Optional[Dict[str, Any]] = None, timeout: Optional[float] = None,
                       deadline: Optional[float] = None) -> Dict[str, Any]:
         """GET /chat/completions/{completion_id}: one stored completion."""
         return self._call("GET", _id_path(completion_id), None, extra_headers=extra_headers,
                           extra_query=extra_query, timeout=timeout, deadline=deadline)
 
-    def update_byot(self, completion_id: str, request: Dict[str, Any], *, extra_headers: Optional[Dict[str, Any]] = None,
+    def update_byot(self, /, completion_id: str, request: Dict[str, Any], *, extra_headers: Optional[Dict[str, Any]] = None,
                     extra_query: Optional[Dict[str, Any]] = None, timeout: Optional[float] = None,
                     deadline: Optional[float] = None) -> Dict[str, Any]:
         """POST /chat/completions/{completion_id}: sets the metadata of a stored completion."""
@@ -3469,14 +3514,14 @@ class _ChatMethods:
         return self._call("POST", path, request, extra_headers=extra_headers,
                           extra_query=extra_query, timeout=timeout, deadline=deadline)
 
-    def delete_byot(self, completion_id: str, *, extra_headers: Optional[Dict[str, Any]] = None,
+    def delete_byot(self, /, completion_id: str, *, extra_headers: Optional[Dict[str, Any]] = None,
                     extra_query: Optional[Dict[str, Any]] = None, timeout: Optional[float] = None,
                     deadline: Optional[float] = None) -> Dict[str, Any]:
         """DELETE /chat/completions/{completion_id}."""
         return self._call("DELETE", _id_path(completion_id), None, extra_headers=extra_headers,
                           extra_query=extra_query, timeout=timeout, deadline=deadline)
 
-    def messages_byot(self, completion_id: str, query: Optional[Dict[str, Any]] = None, *, extra_headers: Optional[Dict[str, Any]] = None,
+    def messages_byot(self, /, completion_id: str, query: Optional[Dict[str, Any]] = None, *, extra_headers: Optional[Dict[str, Any]] = None,
                       extra_query: Optional[Dict[str, Any]] = None, timeout: Optional[float] = None,
                       deadline: Optional[float] = None) -> Dict[str, Any]:
         """GET /chat/completions/{completion_id}/messages; `query` has after, limit, order."""
@@ -3487,7 +3532,7 @@ class _ChatMethods:
 
     # -- typed: dataclasses in, dataclasses out
 
-    def create(self, request: Optional[CreateChatCompletionRequest] = None, *, extra_body: Optional[Dict[str, Any]] = None,
+    def create(self, /, request: Optional[CreateChatCompletionRequest] = None, *, extra_body: Optional[Dict[str, Any]] = None,
                extra_headers: Optional[Dict[str, Any]] = None, extra_query: Optional[Dict[str, Any]] = None,
                timeout: Optional[float] = None, deadline: Optional[float] = None,
                **fields: Any) -> CreateChatCompletionResponse:
@@ -3498,10 +3543,10 @@ class _ChatMethods:
         return self._call("POST", "/chat/completions", body, decode=_codec(CreateChatCompletionResponse).decode,
                           extra_headers=extra_headers, extra_query=extra_query, timeout=timeout, deadline=deadline)
 
-    def create_stream(self, request: Optional[CreateChatCompletionRequest] = None, *, extra_body: Optional[Dict[str, Any]] = None,
+    def create_stream(self, /, request: Optional[CreateChatCompletionRequest] = None, *, extra_body: Optional[Dict[str, Any]] = None,
                       extra_headers: Optional[Dict[str, Any]] = None, extra_query: Optional[Dict[str, Any]] = None,
                       timeout: Optional[float] = None, deadline: Optional[float] = None,
-                      **fields: Any) -> ChatCompletionResponseStream:
+                      **fields: Any) -> ChatCompletionResponseStream[CreateChatCompletionStreamResponse, CreateChatCompletionResponse]:
         """POST /chat/completions as a stream of CreateChatCompletionStreamResponse chunks; takes
         a request or its fields, as create() does.
 
@@ -3510,7 +3555,7 @@ class _ChatMethods:
         return self._stream(body, _codec(CreateChatCompletionStreamResponse).decode, dict(
             extra_headers=extra_headers, extra_query=extra_query, timeout=timeout, deadline=deadline))
 
-    def list(self, query: Optional[Union[ListChatCompletionsQuery, Dict[str, Any]]] = None, *, extra_headers: Optional[Dict[str, Any]] = None,
+    def list(self, /, query: Optional[Union[ListChatCompletionsQuery, Dict[str, Any]]] = None, *, extra_headers: Optional[Dict[str, Any]] = None,
              extra_query: Optional[Dict[str, Any]] = None, timeout: Optional[float] = None,
              deadline: Optional[float] = None, **fields: Any) -> ChatCompletionList:
         """GET /chat/completions: a page of stored completions; the query may be given as
@@ -3519,13 +3564,13 @@ class _ChatMethods:
         return self._call("GET", "/chat/completions", None, params, decode=_codec(ChatCompletionList).decode,
                           extra_headers=extra_headers, extra_query=extra_query, timeout=timeout, deadline=deadline)
 
-    def retrieve(self, completion_id: str, *, extra_headers: Optional[Dict[str, Any]] = None, extra_query: Optional[Dict[str, Any]] = None,
+    def retrieve(self, /, completion_id: str, *, extra_headers: Optional[Dict[str, Any]] = None, extra_query: Optional[Dict[str, Any]] = None,
                  timeout: Optional[float] = None, deadline: Optional[float] = None) -> CreateChatCompletionResponse:
         """GET /chat/completions/{completion_id}."""
         return self._call("GET", _id_path(completion_id), None, decode=_codec(CreateChatCompletionResponse).decode,
                           extra_headers=extra_headers, extra_query=extra_query, timeout=timeout, deadline=deadline)
 
-    def update(self, completion_id: str, request: Optional[UpdateChatCompletionRequest] = None, *,
+    def update(self, /, completion_id: str, request: Optional[UpdateChatCompletionRequest] = None, *,
                extra_body: Optional[Dict[str, Any]] = None, extra_headers: Optional[Dict[str, Any]] = None, extra_query: Optional[Dict[str, Any]] = None,
                timeout: Optional[float] = None, deadline: Optional[float] = None,
                **fields: Any) -> CreateChatCompletionResponse:
@@ -3543,13 +3588,13 @@ class _ChatMethods:
         return self._call("POST", path, body, decode=_codec(CreateChatCompletionResponse).decode,
                           extra_headers=extra_headers, extra_query=extra_query, timeout=timeout, deadline=deadline)
 
-    def delete(self, completion_id: str, *, extra_headers: Optional[Dict[str, Any]] = None, extra_query: Optional[Dict[str, Any]] = None,
+    def delete(self, /, completion_id: str, *, extra_headers: Optional[Dict[str, Any]] = None, extra_query: Optional[Dict[str, Any]] = None,
                timeout: Optional[float] = None, deadline: Optional[float] = None) -> ChatCompletionDeleted:
         """DELETE /chat/completions/{completion_id}."""
         return self._call("DELETE", _id_path(completion_id), None, decode=_codec(ChatCompletionDeleted).decode,
                           extra_headers=extra_headers, extra_query=extra_query, timeout=timeout, deadline=deadline)
 
-    def messages(self, completion_id: str, query: Optional[Union[GetChatCompletionMessagesQuery, Dict[str, Any]]] = None, *,
+    def messages(self, /, completion_id: str, query: Optional[Union[GetChatCompletionMessagesQuery, Dict[str, Any]]] = None, *,
                  extra_headers: Optional[Dict[str, Any]] = None, extra_query: Optional[Dict[str, Any]] = None,
                  timeout: Optional[float] = None, deadline: Optional[float] = None,
                  **fields: Any) -> ChatCompletionMessageList:
@@ -3562,7 +3607,7 @@ class _ChatMethods:
 
     # -- every page: the cursor loop written once
 
-    def list_all(self, query: Optional[Union[ListChatCompletionsQuery, Dict[str, Any]]] = None,
+    def list_all(self, /, query: Optional[Union[ListChatCompletionsQuery, Dict[str, Any]]] = None,
                  **options: Any) -> Iterator[CreateChatCompletionResponse]:
         """Every stored completion, page after page, fetched lazily as the loop goes on.
 
@@ -3571,51 +3616,78 @@ class _ChatMethods:
         query = _query_dict(query, ListChatCompletionsQuery)
         return self._pages(self.list_byot, (), query, _codec(CreateChatCompletionResponse).decode, options)
 
-    def list_all_byot(self, query: Optional[Dict[str, Any]] = None, **options: Any) -> Iterator[Dict[str, Any]]:
+    def list_all_byot(self, /, query: Optional[Dict[str, Any]] = None, **options: Any) -> Iterator[Dict[str, Any]]:
         """As list_all, with dicts."""
         return self._pages(self.list_byot, (), query, None, options)
 
-    def messages_all(self, completion_id: str, query: Optional[Union[GetChatCompletionMessagesQuery, Dict[str, Any]]] = None,
+    def messages_all(self, /, completion_id: str, query: Optional[Union[GetChatCompletionMessagesQuery, Dict[str, Any]]] = None,
                      **options: Any) -> Iterator[ChatCompletionMessageListItem]:
         """Every stored message of a completion, page after page; see list_all."""
         query = _query_dict(query, GetChatCompletionMessagesQuery)
         return self._pages(self.messages_byot, (completion_id,), query,
                            _codec(ChatCompletionMessageListItem).decode, options)
 
-    def messages_all_byot(self, completion_id: str, query: Optional[Dict[str, Any]] = None, **options: Any) -> Iterator[Dict[str, Any]]:
+    def messages_all_byot(self, /, completion_id: str, query: Optional[Dict[str, Any]] = None, **options: Any) -> Iterator[Dict[str, Any]]:
         """As messages_all, with dicts."""
         return self._pages(self.messages_byot, (completion_id,), query, None, options)
 
-    def _pages(self, fetch: Any, args: Any, query: Any, decode: Any, options: Any) -> Any:
-        if self._raw:
-            raise InvalidArgumentError("the *_all methods yield items; use with_response on list or messages")
-        unknown = set(options) - {"extra_headers", "extra_query", "timeout", "deadline"}
-        if unknown:
-            raise InvalidArgumentError("unknown option %s" % ", ".join(sorted(unknown)))
-        query = dict(query or {})
-        _list_params(query, _MESSAGES_QUERY if args else _LIST_QUERY, "query")  # checked before the first page
-        if args:
-            _id_path(args[0])
-        return self._walk(fetch, args, query, decode, options)
 
+class _SyncSend(_ChatBase):
+    """How Chat and Chat.with_response send a call and wait for it: in the calling thread."""
 
-class Chat(_ChatMethods):
-    __doc__ = _ChatMethods.__doc__
     _client_type = Client
 
-    def _call(self, method: Any, path: Any, body: Any = None, params: Any = (), decode: Any = None, **opts: Any) -> Any:
+    def _call(self, method: str, path: str, body: Optional[Dict[str, Any]] = None, params: Any = (),
+              decode: Optional[Callable[[Any], _T]] = None, **opts: Any) -> _T:
         data, info = self.client._send(method, path, body, params=params, decode=decode, **opts)
-        return APIResponse(data, info) if self._raw else data
+        return cast(_T, APIResponse(data, info) if self._raw else data)
 
-    def _stream(self, body: Any, decode: Any, opts: Any) -> ChatCompletionResponseStream:
+    def _stream(self, body: Dict[str, Any], decode: Optional[Callable[[Any], Any]],
+                opts: Dict[str, Any]) -> ChatCompletionResponseStream[Any, Any]:
         core, info = self.client._send("POST", "/chat/completions", body, stream=True, decode=decode, **opts)
         return ChatCompletionResponseStream(core, info)
 
-    @staticmethod
-    def _walk(fetch: Any, args: Any, query: Any, decode: Any, options: Any) -> Iterator[Any]:
+    def _walk(self, fetch: Callable[..., Any], args: Tuple[Any, ...], query: Optional[Dict[str, Any]],
+              decode: Optional[Callable[[Any], Any]], options: Dict[str, Any]) -> Iterator[Any]:
         while query is not None:
             items, query = _page_items(fetch(*args, query, **options), query, decode)
             yield from items
+
+
+class Chat(_SyncSend, _ChatMethods):
+    __doc__ = _ChatMethods.__doc__
+
+    @property
+    def with_response(self) -> ChatWithResponse:
+        """The same methods, returning APIResponse(data, info) instead of the data alone."""
+        return ChatWithResponse(self.client)
+
+
+def _responding(shared: Callable[Concatenate[Any, _P], _T]) -> Callable[Concatenate[Any, _P], APIResponse[_T]]:
+    """A shared method as the with_response sets run it: the same code, whose _call answers
+    with an APIResponse; only its type changes."""
+    return shared  # type: ignore[return-value]
+
+
+class ChatWithResponse(_SyncSend):
+    """``Chat.with_response``: Chat's methods, each returning an APIResponse (the data, with the
+    status, headers and request id).  A stream already carries its `response`."""
+
+    _raw = True
+    create = _responding(_ChatMethods.create)
+    create_byot = _responding(_ChatMethods.create_byot)
+    create_stream = _ChatMethods.create_stream
+    create_stream_byot = _ChatMethods.create_stream_byot
+    list = _responding(_ChatMethods.list)
+    list_byot = _responding(_ChatMethods.list_byot)
+    retrieve = _responding(_ChatMethods.retrieve)
+    retrieve_byot = _responding(_ChatMethods.retrieve_byot)
+    update = _responding(_ChatMethods.update)
+    update_byot = _responding(_ChatMethods.update_byot)
+    delete = _responding(_ChatMethods.delete)
+    delete_byot = _responding(_ChatMethods.delete_byot)
+    messages = _responding(_ChatMethods.messages)
+    messages_byot = _responding(_ChatMethods.messages_byot)
 
 
 def _page_items(page: Any, query: Dict[str, Any], decode: Any) -> Tuple[Any, ...]:
@@ -3828,7 +3900,11 @@ class AsyncClient:
             def join() -> None:
                 for t in threads:
                     t.join()
-                loop.call_soon_threadsafe(lambda: done.done() or done.set_result(None))
+                loop.call_soon_threadsafe(settle)
+
+            def settle() -> None:
+                if not done.done():
+                    done.set_result(None)
             joiner = threading.Thread(target=join, name="chatlib-join", daemon=True)
             joiner.start()
             await done
@@ -3890,7 +3966,7 @@ class AsyncClient:
         if sleep is time.sleep:
             await asyncio.sleep(delay)
             return
-        waited = sleep(delay)  # a test's clock, or a coroutine function of the user's
+        waited: Any = sleep(delay)  # a test's clock, or a coroutine function of the user's
         if hasattr(waited, "__await__"):
             await waited
 
@@ -3908,7 +3984,7 @@ class AsyncClient:
         keep = False
         try:
             while True:
-                result = await self._run(call.attempt, _discard_attempt)
+                result: Optional[Tuple[Any, ...]] = await self._run(call.attempt, _discard_attempt)
                 if result is not None:
                     keep = stream
                     return result
@@ -3928,57 +4004,102 @@ class AsyncClient:
         self._slots.release()
 
 
-def _coroutine(name: str) -> Any:
-    """AsyncChat's `name`: the shared method of _ChatMethods, awaited, so that its checks too
-    run when the coroutine does."""
-    shared = getattr(_ChatMethods, name)
-
-    async def method(self: AsyncChat, *args: Any, **kwargs: Any) -> Any:
-        return await shared(self, *args, **kwargs)
-    method.__name__ = name
-    method.__qualname__ = "AsyncChat." + name
+def _coroutine(shared: Callable[Concatenate[Any, _P], _T]) -> Callable[Concatenate[Any, _P], Coroutine[Any, Any, _T]]:
+    """A shared method of _ChatMethods as the async sets run it: awaited, so that its checks too
+    run when the coroutine does, never when it is made."""
+    async def method(self: Any, /, *args: Any, **kwargs: Any) -> Any:
+        return await shared(self, *args, **kwargs)  # type: ignore[misc]  # the async _call made it a coroutine
+    method.__name__ = shared.__name__
     method.__doc__ = shared.__doc__
     method.__wrapped__ = shared  # type: ignore[attr-defined]  # inspect.signature shows the real one
     return method
 
 
-class AsyncChat(_ChatMethods):
-    """The Chat Completions endpoints of an AsyncClient: Chat's methods, names and arguments,
-    as coroutines.  ``await chat.create_stream(...)`` returns an AsyncChatCompletionResponseStream
-    once the response has begun; ``list_all`` and ``messages_all`` are async iterators."""
+if TYPE_CHECKING:  # the same functions, typed for what the async sets make of a stream and of pages
+    def _async_stream(shared: Callable[Concatenate[Any, _P], ChatCompletionResponseStream[_T, _F]]) -> Callable[
+            Concatenate[Any, _P], Coroutine[Any, Any, AsyncChatCompletionResponseStream[_T, _F]]]: ...
+
+    def _async_pages(shared: Callable[Concatenate[Any, _P], Iterator[_T]]) -> Callable[
+            Concatenate[Any, _P], AsyncIterator[_T]]: ...
+else:
+    _async_stream = _coroutine
+
+    def _async_pages(shared):  # the shared method returns _walk's async generator as it is
+        return shared
+
+
+class _AsyncSend(_ChatBase):
+    """How AsyncChat and its with_response set send a call: in a worker, awaited."""
 
     _client_type = AsyncClient
 
-    async def _call(self, method: Any, path: Any, body: Any = None, params: Any = (), decode: Any = None, **opts: Any) -> Any:
+    async def _call(self, method: str, path: str, body: Optional[Dict[str, Any]] = None, params: Any = (),
+                    decode: Optional[Callable[[Any], Any]] = None, **opts: Any) -> Any:
         data, info = await self.client._send(method, path, body, params=params, decode=decode, **opts)
         return APIResponse(data, info) if self._raw else data
 
-    async def _stream(self, body: Any, decode: Any, opts: Any) -> AsyncChatCompletionResponseStream:
+    async def _stream(self, body: Dict[str, Any], decode: Optional[Callable[[Any], Any]],
+                      opts: Dict[str, Any]) -> AsyncChatCompletionResponseStream[Any, Any]:
         core, info = await self.client._send("POST", "/chat/completions", body, stream=True, decode=decode,
                                              **opts)
         return AsyncChatCompletionResponseStream(core, info, self.client)
 
-    @staticmethod
-    async def _walk(fetch: Any, args: Any, query: Any, decode: Any, options: Any) -> AsyncIterator[Any]:
+    async def _walk(self, fetch: Callable[..., Any], args: Tuple[Any, ...], query: Optional[Dict[str, Any]],
+                    decode: Optional[Callable[[Any], Any]], options: Dict[str, Any]) -> AsyncIterator[Any]:
         while query is not None:
             items, query = _page_items(await fetch(*args, query, **options), query, decode)
             for item in items:
                 yield item
 
-    create = _coroutine("create")
-    create_byot = _coroutine("create_byot")
-    create_stream = _coroutine("create_stream")
-    create_stream_byot = _coroutine("create_stream_byot")
-    list = _coroutine("list")
-    list_byot = _coroutine("list_byot")
-    retrieve = _coroutine("retrieve")
-    retrieve_byot = _coroutine("retrieve_byot")
-    update = _coroutine("update")
-    update_byot = _coroutine("update_byot")
-    delete = _coroutine("delete")
-    delete_byot = _coroutine("delete_byot")
-    messages = _coroutine("messages")
-    messages_byot = _coroutine("messages_byot")
+
+class AsyncChat(_AsyncSend):
+    """The Chat Completions endpoints of an AsyncClient: Chat's methods, names and arguments,
+    as coroutines.  ``await chat.create_stream(...)`` returns an AsyncChatCompletionResponseStream
+    once the response has begun; ``list_all`` and ``messages_all`` are async iterators."""
+
+    @property
+    def with_response(self) -> AsyncChatWithResponse:
+        """The same methods, returning APIResponse(data, info) instead of the data alone."""
+        return AsyncChatWithResponse(self.client)
+
+    create = _coroutine(_ChatMethods.create)
+    create_byot = _coroutine(_ChatMethods.create_byot)
+    create_stream = _async_stream(_ChatMethods.create_stream)
+    create_stream_byot = _async_stream(_ChatMethods.create_stream_byot)
+    list = _coroutine(_ChatMethods.list)
+    list_byot = _coroutine(_ChatMethods.list_byot)
+    retrieve = _coroutine(_ChatMethods.retrieve)
+    retrieve_byot = _coroutine(_ChatMethods.retrieve_byot)
+    update = _coroutine(_ChatMethods.update)
+    update_byot = _coroutine(_ChatMethods.update_byot)
+    delete = _coroutine(_ChatMethods.delete)
+    delete_byot = _coroutine(_ChatMethods.delete_byot)
+    messages = _coroutine(_ChatMethods.messages)
+    messages_byot = _coroutine(_ChatMethods.messages_byot)
+    list_all = _async_pages(_ChatMethods.list_all)
+    list_all_byot = _async_pages(_ChatMethods.list_all_byot)
+    messages_all = _async_pages(_ChatMethods.messages_all)
+    messages_all_byot = _async_pages(_ChatMethods.messages_all_byot)
+
+
+class AsyncChatWithResponse(_AsyncSend):
+    """``AsyncChat.with_response``: AsyncChat's methods, each returning an APIResponse."""
+
+    _raw = True
+    create = _coroutine(ChatWithResponse.create)
+    create_byot = _coroutine(ChatWithResponse.create_byot)
+    create_stream = _async_stream(_ChatMethods.create_stream)
+    create_stream_byot = _async_stream(_ChatMethods.create_stream_byot)
+    list = _coroutine(ChatWithResponse.list)
+    list_byot = _coroutine(ChatWithResponse.list_byot)
+    retrieve = _coroutine(ChatWithResponse.retrieve)
+    retrieve_byot = _coroutine(ChatWithResponse.retrieve_byot)
+    update = _coroutine(ChatWithResponse.update)
+    update_byot = _coroutine(ChatWithResponse.update_byot)
+    delete = _coroutine(ChatWithResponse.delete)
+    delete_byot = _coroutine(ChatWithResponse.delete_byot)
+    messages = _coroutine(ChatWithResponse.messages)
+    messages_byot = _coroutine(ChatWithResponse.messages_byot)
 
 
 _AHEAD = 2    # batches an async stream may hold for a consumer that is behind
@@ -4095,7 +4216,7 @@ class _StreamReader:
         self.owner._streams.discard(self)
 
 
-class AsyncChatCompletionResponseStream:
+class AsyncChatCompletionResponseStream(Generic[_T, _F]):
     """The chunks of a streamed completion for ``async for``; an async context manager.
 
     Behaves as ChatCompletionResponseStream: `response` at once, ``await stream.final()``,
@@ -4119,13 +4240,13 @@ class AsyncChatCompletionResponseStream:
         """True once the stream has ended or was closed."""
         return self._core.closed and not self._slot
 
-    def __aiter__(self) -> AsyncChatCompletionResponseStream:
+    def __aiter__(self) -> AsyncChatCompletionResponseStream[_T, _F]:
         return self
 
-    async def __anext__(self) -> Any:
+    async def __anext__(self) -> _T:
         while self._pos >= len(self._batch):
             await self._refill()
-        item = self._batch[self._pos]
+        item: _T = self._batch[self._pos]
         self._pos += 1
         return item
 
@@ -4150,11 +4271,12 @@ class AsyncChatCompletionResponseStream:
         self._batch, self._error = got
         self._pos = 0
 
-    async def final(self) -> Union[CreateChatCompletionResponse, Dict[str, Any]]:
+    async def final(self) -> _F:
         """As ChatCompletionResponseStream.final(): the whole completion, reading what is left."""
         async for _ in self:
             pass
-        return await self._owner._run(functools.partial(_final, self._core))
+        result: _F = await self._owner._run(functools.partial(_final, self._core))
+        return result
 
     get_final_completion = final
 
@@ -4162,7 +4284,7 @@ class AsyncChatCompletionResponseStream:
         """Stops reading and closes the connection (the server sees the client leave)."""
         self._abort()
 
-    async def __aenter__(self) -> AsyncChatCompletionResponseStream:
+    async def __aenter__(self) -> AsyncChatCompletionResponseStream[_T, _F]:
         return self
 
     async def __aexit__(self, *exc: Any) -> None:
@@ -4249,7 +4371,8 @@ def _query_dict(query: Any, cls: Any, fields: Optional[Dict[str, Any]] = None) -
             raise InvalidArgumentError("give the query or its fields as keywords, not both")
         return dict(fields)
     if isinstance(query, cls):
-        return query.to_dict()
+        fields_given: Dict[str, Any] = query.to_dict()
+        return fields_given
     if query is None or isinstance(query, dict):
         return query
     raise InvalidArgumentError("query must be a %s, a dict or None, not %s" % (cls.__name__, type(query).__name__))
@@ -4268,16 +4391,16 @@ class _ChoiceState:
                  "finish_reason", "logprobs", "delta_extra", "extra")
 
     def __init__(self) -> None:
-        self.content = None      # list of strings once a content delta came
-        self.refusal = None
-        self.role = None
-        self.tool_calls = None   # list of merged calls, in order
-        self.tool_index = {}     # a delta's tool call index -> position in tool_calls
-        self.function_call = None
-        self.finish_reason = None
-        self.logprobs = None
-        self.delta_extra = None  # other delta keys: strings are concatenated, the rest replaced
-        self.extra = None        # other choice keys (stop_reason, native_finish_reason, ...): last wins
+        self.content: Optional[List[str]] = None  # the strings of the content deltas so far
+        self.refusal: Optional[List[str]] = None
+        self.role: Any = None
+        self.tool_calls: Optional[List[Any]] = None  # the merged calls, in order
+        self.tool_index: Dict[Any, int] = {}  # a delta's tool call index -> position in tool_calls
+        self.function_call: Any = None
+        self.finish_reason: Any = None
+        self.logprobs: Optional[Dict[str, Any]] = None
+        self.delta_extra: Optional[Dict[str, Any]] = None  # other delta keys: strings are concatenated, the rest replaced
+        self.extra: Optional[Dict[str, Any]] = None  # other choice keys (stop_reason, native_finish_reason, ...): last wins
 
 
 class _Accumulator:
@@ -4292,9 +4415,9 @@ class _Accumulator:
     """
 
     def __init__(self) -> None:
-        self.top = {}
-        self.choices = {}
-        self.usage = None
+        self.top: Dict[str, Any] = {}
+        self.choices: Dict[Any, _ChoiceState] = {}
+        self.usage: Any = None
 
     def add(self, chunk: Dict[str, Any]) -> None:
         top = self.top
@@ -4352,7 +4475,7 @@ class _Accumulator:
                         extra = state.delta_extra
                         if extra is None:
                             extra = state.delta_extra = {}
-                        old = extra.get(key)
+                        old: Any = extra.get(key)
                         if type(value) is type(old) and (type(value) is str or type(value) is list):
                             extra[key] = old + value  # reasoning text, or OpenRouter's reasoning_details
                         else:
@@ -4448,7 +4571,7 @@ def _joined(pieces: Any) -> Any:
     return pieces
 
 
-def _merge_call(old: Any, delta: Any) -> Dict[str, Any]:
+def _merge_call(old: Any, delta: Any) -> Any:
     """Merges a function (or custom tool) delta: strings after the first are appended for
     arguments and input, the first value is kept for the rest (name)."""
     if type(delta) is not dict:
@@ -4535,7 +4658,7 @@ def _schema(tp: Any, strict: bool, path: str, seen: Any = ()) -> Dict[str, Any]:
     import typing
 
     origin = getattr(tp, "__origin__", None)
-    args = getattr(tp, "__args__", ())
+    args = _type_args(tp)
     simple = {str: "string", int: "integer", float: "number", bool: "boolean", type(None): "null"}
     if tp in simple:
         return {"type": simple[tp]}
@@ -4547,7 +4670,7 @@ def _schema(tp: Any, strict: bool, path: str, seen: Any = ()) -> Dict[str, Any]:
         kinds = {simple.get(type(v)) for v in values}
         if None in kinds:
             raise InvalidArgumentError("%s: only str, int, float, bool and None values can be enum choices" % path)
-        out = {"enum": values}
+        out: Dict[str, Any] = {"enum": values}
         if len(kinds) == 1:
             out["type"] = kinds.pop()
         return out
@@ -4608,7 +4731,7 @@ def _object_schema(fields: Any, strict: bool, path: str, seen: Any, descriptions
         props[name] = schema
         if strict or is_required:
             required.append(name)
-    out = {"type": "object", "properties": props, "required": required}
+    out: Dict[str, Any] = {"type": "object", "properties": props, "required": required}
     if strict:
         out["additionalProperties"] = False
     return out
@@ -4626,7 +4749,7 @@ def _from_json(tp: Any, value: Any, path: str) -> Any:
     import typing
 
     origin = getattr(tp, "__origin__", None)
-    args = getattr(tp, "__args__", ())
+    args = _type_args(tp)
     if tp is Any:
         return value
     if tp is type(None):
@@ -4678,7 +4801,7 @@ def _from_json(tp: Any, value: Any, path: str) -> Any:
             raise _Mismatch(path, "expected a list, got %s" % _json_kind(value))
         item = args[0] if args else Any
         items = [_from_json(item, v, "%s[%d]" % (path, i)) for i, v in enumerate(value)]
-        container = origin or tp
+        container: Any = origin or tp
         return items if container is list else container(items)
     if origin is dict or tp is dict:
         if type(value) is not dict:
@@ -4757,11 +4880,12 @@ def parse_arguments(func: Callable[..., Any], arguments: Union[str, Dict[str, An
     """The keyword arguments for `func` from a tool call's `arguments` (a JSON string or a dict),
     converted to its type hints.  Raises InvalidArgumentError naming the field that does not fit."""
     if isinstance(arguments, str):
+        text = arguments
         try:
-            arguments = json.loads(arguments) if arguments.strip() else {}
+            arguments = json.loads(text) if text.strip() else {}
         except _JSON_ERRORS as exc:
             raise InvalidArgumentError("%s: the arguments are not valid JSON (%s): %r"
-                                       % (func.__name__, exc, arguments[:200])) from None
+                                       % (func.__name__, exc, text[:200])) from None
     try:
         return _kwargs_from_json(_parameters(func), arguments, func.__name__)
     except _Mismatch as exc:
@@ -4806,7 +4930,8 @@ def _tool_plan(message: Any, functions: Any) -> List[Any]:
     else:
         table = {f.__name__: f for f in functions}
     plan = []
-    for call in message.tool_calls or ():
+    calls: List[Any] = message.tool_calls or []
+    for call in calls:
         function = call.get("function") if isinstance(call, dict) else getattr(call, "function", None)
         if function is None:
             raise InvalidArgumentError("tool call %r is not a function call" % (getattr(call, "id", call),))
@@ -4840,7 +4965,7 @@ def response_format(cls: type, *, name: Optional[str] = None, description: Optio
         name=name or cls.__name__, description=description or summary, schema=schema, strict=True))
 
 
-def parse_completion(completion: Union[CreateChatCompletionResponse, Dict[str, Any]], cls: type, choice: int = 0) -> Any:
+def parse_completion(completion: Union[CreateChatCompletionResponse, Dict[str, Any]], cls: Type[_T], choice: int = 0) -> _T:
     """The answer of a structured-output completion (typed or dict) as an instance of `cls`.
 
     Raises RefusalError when the model refused (its text is in `refusal`), IncompleteOutputError
@@ -4865,9 +4990,10 @@ def parse_completion(completion: Union[CreateChatCompletionResponse, Dict[str, A
     except _JSON_ERRORS as exc:
         raise JSONDeserializeError("the answer is not valid JSON (%s)" % exc, content) from None
     try:
-        return _from_json(cls, value, cls.__name__)
+        parsed: _T = _from_json(cls, value, cls.__name__)
     except _Mismatch as exc:
         raise JSONDeserializeError("the answer does not fit %s: %s" % (cls.__name__, exc), content) from None
+    return parsed
 
 
 # ---------------------------------------------------------------- command line
@@ -4959,7 +5085,7 @@ def _cli_client(args: Any) -> Client:
         if not (args.api_version or _env("OPENAI_API_VERSION")):
             raise _UsageError("--azure needs --api-version VERSION or OPENAI_API_VERSION")
         flag, url = "--azure-endpoint", endpoint
-        make = functools.partial(AzureConfig, api_base=endpoint, api_key=key,
+        make: Callable[[], Any] = functools.partial(AzureConfig, api_base=endpoint, api_key=key,
                                  deployment_id=args.deployment or args.model, api_version=args.api_version)
     else:
         flag, url = "--base-url", args.base_url or _env("OPENAI_BASE_URL")
@@ -5038,7 +5164,7 @@ def main(argv: Optional[List[str]] = None) -> int:
     """The command line: ``python chatlib.py [options] [PROMPT...]``; see ``--help``."""
     parser = _cli_parser()
     args = parser.parse_args(argv)  # exits 2 on a usage error
-    out = sys.stdout
+    out: Any = sys.stdout
     try:
         out.reconfigure(errors="replace")  # a terminal that cannot show a character must not crash us
     except (AttributeError, ValueError):

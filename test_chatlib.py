@@ -2604,12 +2604,12 @@ class ToolsTest(ServerTest):
         self.responses += [reply(200, calls), reply(200, done)]
         chat = self.chat()
         tools = [chatlib.function_tool(get_weather)]
-        messages = [chatlib.ChatCompletionRequestUserMessage(content="Weather in Paris and Oslo?")]
+        messages: List[chatlib.ChatCompletionRequestMessage] = [
+            chatlib.ChatCompletionRequestUserMessage(content="Weather in Paris and Oslo?")]
         while True:
-            response = chat.create(chatlib.CreateChatCompletionRequest(model="gpt-4o-mini", messages=messages,
-                                                                       tools=tools))
+            response = chat.create(model="gpt-4o-mini", messages=messages, tools=tools)
             message = response.choices[0].message
-            messages.append(message)
+            messages.append(message.to_request())
             if not message.tool_calls:
                 break
             messages += chatlib.run_tool_calls(message, [get_weather])
@@ -3323,6 +3323,44 @@ class KeywordCallTest(ServerTest):
             chatlib.Client(chatlib.OpenAIConfig(api_base="http://h/v1"), api_key="k")
         a = chatlib.AsyncClient(api_key="k", base_url="http://h/v1")
         self.assertEqual(a.config.api_base, "http://h/v1")
+
+    def test_typed_method_sets_at_run_time(self):
+        # What the type checkers are told (.ci/typing_usage.py) is what runs.
+        chat = self.chat()
+        self.assertIsInstance(chat.with_response, chatlib.ChatWithResponse)
+        self.responses.append(reply(200, COMPLETION))
+        r = chat.with_response.retrieve("c1")
+        self.assertIsInstance(r, chatlib.APIResponse)
+        self.assertIsInstance(r.data, chatlib.CreateChatCompletionResponse)
+        self.responses.append(sse(chunk("a")))
+        with chat.with_response.create_stream(model="m", messages=[{"role": "user", "content": "x"}]) as s:
+            self.assertEqual(s.final().choices[0].message.content, "a")
+        with self.assertRaises(AttributeError):
+            chat.with_response.list_all  # pages are items, not responses
+
+        async def go():
+            async with chatlib.AsyncClient(chatlib.OpenAIConfig(api_key="k", api_base=self.server.base),
+                                           proxy=False) as client:
+                achat = client.chat()
+                self.assertIsInstance(achat.with_response, chatlib.AsyncChatWithResponse)
+                self.responses.append(reply(200, COMPLETION))
+                return await achat.with_response.create(model="m", messages=[{"role": "user", "content": "x"}])
+        self.assertIsInstance(asyncio.run(go()).data, chatlib.CreateChatCompletionResponse)
+        import inspect
+        self.assertIn("extra_headers", inspect.signature(chatlib.AsyncChat.create).parameters)
+        # generic at run time too, and every public function's hints resolve on this Python
+        self.assertIs(chatlib.APIResponse[dict].__origin__, chatlib.APIResponse)
+        chatlib.ChatCompletionResponseStream[dict, dict]
+        self.assertIs(chatlib.CreateChatCompletionResponse.from_dict({"id": "x"}).__class__,
+                      chatlib.CreateChatCompletionResponse)
+        for name in chatlib.__all__:
+            obj = getattr(chatlib, name)
+            targets = [obj] if isinstance(obj, types.FunctionType) else []
+            if isinstance(obj, type) and obj.__module__ == "chatlib":
+                members = [getattr(f, "fget", f) for f in vars(obj).values()]
+                targets += [f for f in members if isinstance(f, types.FunctionType)]
+            for target in targets:
+                typing.get_type_hints(target, vars(chatlib))
 
 
 # ---------------------------------------------------------------- providers, as they document themselves
