@@ -104,9 +104,200 @@ _USER_AGENT = "chatlib/%s Python/%d.%d.%d" % ((__version__,) + tuple(sys.version
 _SECRET_HEADERS = frozenset(("authorization", "api-key", "proxy-authorization", "cookie", "x-api-key"))
 _ORIGIN_HEADERS = _SECRET_HEADERS | frozenset(("openai-organization", "openai-project"))
 _TOKEN_CHARS = frozenset("!#$%&'*+-.^_`|~0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ")
-_MAX_SECONDS = 1e9  # about 31 years: longer waits overflow the platform's timers
-_MAX_INTERIM = 16   # interim (1xx) responses skipped before one answer, at most
 
+# Limits, named as http.client names _MAXLINE: what a server can make chatlib hold or do.
+_MAX_SECONDS = 1e9                      # about 31 years: longer waits overflow the platform's timers
+_MAX_INTERIM = 16                       # interim (1xx) responses skipped before one answer, at most
+_MAX_REDIRECTS = 10                     # redirects followed for one request
+_DEFAULT_MAX_BODY = 64 * 1024 * 1024    # bytes of a whole (not streamed) body, unless max_body_size says
+_DEFAULT_MAX_EVENT = 32 * 1024 * 1024   # bytes of one server-sent event, unless max_event_size says
+_READ_BLOCK = 65536                     # bytes asked of the socket per read: what has arrived, up to this
+_REDIRECT_BODY = 65536                  # bytes of a redirect's body read: to explain a refusal, or to drain it
+
+# ---------------------------------------------------------------- errors
+
+class OpenAIError(Exception):
+    """The base of every error chatlib raises on purpose.  Every one survives pickle and copy
+    with all its fields, as json.JSONDecodeError does (a RateLimitError raised in a
+    ProcessPoolExecutor worker reaches the caller as itself)."""
+
+    def __reduce__(self) -> Tuple[Any, ...]:
+        return _rebuild_error, (type(self), self.args, dict(self.__dict__))
+
+
+def _rebuild_error(cls: type, args: Tuple[Any, ...], state: Dict[str, Any]) -> OpenAIError:
+    err: OpenAIError = OpenAIError.__new__(cls)
+    Exception.__init__(err, *args)
+    err.__dict__.update(state)
+    return err
+
+
+class APIError(OpenAIError):
+    """An error about an API call: `message`, and where the server said so, `type`, `param`,
+    `code` and the `body` it sent."""
+
+    def __init__(self, message: str, *, type: Optional[str] = None, param: Optional[str] = None,
+                 code: Optional[str] = None, body: object = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.type = type
+        self.param = param
+        self.code = code
+        self.body = body
+
+    def _parts(self) -> List[Any]:
+        parts = []
+        if self.type:
+            parts.append("type=%s" % self.type)
+        if self.code:
+            parts.append("code=%s" % self.code)
+        if self.param:
+            parts.append("param=%s" % self.param)
+        return parts
+
+    def __str__(self) -> str:
+        msg = " ".join(str(self.message).split())
+        parts = self._parts()
+        return msg + (" (%s)" % ", ".join(parts) if parts else "")
+
+
+class APIStatusError(APIError):
+    """The server answered with a status other than 2xx."""
+
+    def __init__(self, message: str, *, status_code: int, headers: Optional[Mapping[str, str]] = None,
+                 request_id: Optional[str] = None,
+                 type: Optional[str] = None, param: Optional[str] = None, code: Optional[str] = None,
+                 body: object = None) -> None:
+        super().__init__(message, type=type, param=param, code=code, body=body)
+        self.status_code = status_code
+        self.headers = headers
+        self.request_id = request_id
+        self.method: Optional[str] = None  # the call that failed: method and URL path (no query)
+        self.path: Optional[str] = None
+        self.hint: Optional[str] = None    # what may fix it, when chatlib can tell
+
+    def _parts(self) -> List[Any]:
+        parts = super()._parts()
+        if self.request_id:
+            parts.append("request_id=%s" % self.request_id)
+        if self.method and self.path:
+            parts.append("%s %s" % (self.method, self.path))
+        if self.hint:
+            parts.append(self.hint)
+        return parts
+
+    def __str__(self) -> str:
+        return "%d %s: %s" % (self.status_code, type(self).__name__, super().__str__())
+
+
+class BadRequestError(APIStatusError):
+    """400: the server could not use the request."""
+
+
+class AuthenticationError(APIStatusError):
+    """401: the key or token is missing, wrong or expired."""
+
+
+class PermissionDeniedError(APIStatusError):
+    """403: the key may not do this."""
+
+
+class NotFoundError(APIStatusError):
+    """404: no such completion, model or path."""
+
+
+class ConflictError(APIStatusError):
+    """409: the resource changed meanwhile."""
+
+
+class UnprocessableEntityError(APIStatusError):
+    """422: the request was understood but cannot be done."""
+
+
+class RateLimitError(APIStatusError):
+    """429: too many requests, or no quota left (then `code` is ``insufficient_quota``)."""
+
+
+class InternalServerError(APIStatusError):
+    """5xx: the server failed."""
+
+
+class APIConnectionError(APIError):
+    """No usable answer: the connection failed, broke, or the server broke the protocol."""
+
+
+class APITimeoutError(APIConnectionError):
+    """The timeout or the deadline passed before the answer came."""
+
+
+class StreamError(APIError):
+    """An error event inside a stream, or a stream that broke before its end."""
+
+
+class JSONDeserializeError(OpenAIError):
+    """A successful body or stream event that is not the JSON expected; `text` holds it."""
+
+    def __init__(self, message: str, text: object = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.text = text
+
+
+class InvalidArgumentError(OpenAIError, ValueError):
+    """A bad argument, found before anything was sent (or a tool call's arguments that do not fit
+    the function, found before it runs)."""
+
+
+class RefusalError(OpenAIError):
+    """The model refused to give a structured answer: `refusal` says why; `completion` is kept."""
+
+    def __init__(self, refusal: str, completion: Union[CreateChatCompletionResponse, Dict[str, Any]]) -> None:
+        super().__init__("the model refused: %s" % " ".join(str(refusal).split()))
+        self.refusal = refusal
+        self.completion = completion
+
+
+class IncompleteOutputError(OpenAIError):
+    """The answer was cut off (`finish_reason` ``length``) or filtered (``content_filter``), so it
+    cannot be parsed; `completion` is kept."""
+
+    def __init__(self, finish_reason: str, completion: Union[CreateChatCompletionResponse, Dict[str, Any]]) -> None:
+        why = {"length": "it reached the token limit (max_tokens or max_completion_tokens)",
+               "content_filter": "the content filter stopped it"}.get(finish_reason, finish_reason)
+        super().__init__("the answer is incomplete: %s" % why)
+        self.finish_reason = finish_reason
+        self.completion = completion
+
+
+_STATUS_ERRORS = {400: BadRequestError, 401: AuthenticationError, 403: PermissionDeniedError,
+                  404: NotFoundError, 409: ConflictError, 422: UnprocessableEntityError,
+                  429: RateLimitError}
+
+
+def _status_error(status: int, headers: Any, raw: bytes, prefix: str = "", secrets: Any = ()) -> APIStatusError:
+    """Builds the APIStatusError subclass for a non-2xx response from its status and body.
+    Credentials are scrubbed from the raw text and from the decoded JSON alike."""
+    cls = _STATUS_ERRORS.get(status) or (InternalServerError if status >= 500 else APIStatusError)
+    text = _scrub(raw.decode("utf-8", "replace"), secrets)
+    body: object = text
+    try:
+        body = _scrub_json(json.loads(text), secrets) if text.strip() else text
+    except _JSON_ERRORS:
+        pass
+    message, etype, param, code = _error_fields(body)
+    if message is None:
+        # No message of the API's own (an HTML page from a proxy, a framework's error): the start
+        # of the text, which `body` keeps whole.
+        shown = (text if isinstance(body, str) else json.dumps(body, ensure_ascii=False)).strip()
+        if not shown:
+            message = "HTTP %d with an empty body" % status
+        else:
+            message = "HTTP %d: %s" % (status, shown if len(shown) <= 300 else shown[:300] + "...")
+    if prefix:
+        message = prefix + "; " + message
+    request_id = headers.get("x-request-id") if headers is not None else None
+    return cls(message, status_code=status, headers=headers, request_id=request_id,
+               type=etype, param=param, code=code, body=body)
 
 # ---------------------------------------------------------------- configuration
 
@@ -326,7 +517,6 @@ class AzureConfig:
         return "AzureConfig(api_base=%r, deployment_id=%r, api_version=%r)" % (
             self.api_base, self.deployment_id, self.api_version)
 
-
 # ---------------------------------------------------------------- transport and retries
 
 class RetryPolicy:
@@ -497,9 +687,6 @@ class ResponseInfo:
             self.status_code, self.request_id, self.retries)
 
 
-_MAX_REDIRECTS = 10
-
-
 class _Refused(Exception):
     """A redirect chatlib does not follow; the message says why."""
 
@@ -542,6 +729,59 @@ def _redirect(code: int, location: Optional[str], url: str, method: str, headers
         return new_url, method, headers, data
     headers = {k: v for k, v in headers.items() if k.lower() not in ("content-length", "content-type")}
     return new_url, "GET", headers, None
+
+
+class _Pool:
+    """Idle keep-alive connections per origin, shared by the threads of one client."""
+
+    def __init__(self, size: Optional[int]) -> None:
+        self.size = size
+        self.idle: Dict[Any, List[Any]] = {}
+        self.lock = threading.Lock()
+
+    def get(self, key: Any) -> Any:
+        with self.lock:
+            conns = self.idle.get(key)
+            while conns:
+                conn = conns.pop()
+                if _still_open(conn):
+                    return conn
+                conn.close()
+        return None
+
+    def put(self, key: Any, conn: Any) -> None:
+        with self.lock:
+            conns = self.idle.setdefault(key, [])
+            if self.size is not None and len(conns) < self.size:
+                conns.append(conn)
+                return
+        conn.close()
+
+    def close(self) -> None:
+        with self.lock:
+            idle, self.idle = self.idle, {}
+        for conns in idle.values():
+            for conn in conns:
+                conn.close()
+
+
+def _still_open(conn: Any) -> bool:
+    """Whether an idle pooled connection can carry another request: one that is readable has
+    been closed by the server (or has sent something unasked), and is not reused."""
+    import select
+
+    sock = conn.sock
+    if sock is None:
+        return False
+    try:
+        if hasattr(select, "poll"):  # select.select fails for descriptors past 1023
+            poller = select.poll()
+            poller.register(sock, select.POLLIN)
+            return not poller.poll(0)
+        readable, _, _ = select.select([sock], [], [], 0)
+    except (OSError, ValueError):
+        return False
+    return not readable
 
 
 @functools.lru_cache(maxsize=None)
@@ -632,54 +872,6 @@ def _load_http() -> Any:
     HTTPConnection = _conn_class(http.client.HTTPConnection)
     HTTPSConnection = _conn_class(http.client.HTTPSConnection)
 
-    class Pool:
-        """Idle keep-alive connections per origin, shared by the threads of one client."""
-
-        def __init__(self, size: int) -> None:
-            self.size = size
-            self.idle: Dict[Any, List[Any]] = {}
-            self.lock = threading.Lock()
-
-        def get(self, key: Any) -> Any:
-            with self.lock:
-                conns = self.idle.get(key)
-                while conns:
-                    conn = conns.pop()
-                    if _still_open(conn):
-                        return conn
-                    conn.close()
-            return None
-
-        def put(self, key: Any, conn: Any) -> None:
-            with self.lock:
-                conns = self.idle.setdefault(key, [])
-                if self.size is not None and len(conns) < self.size:
-                    conns.append(conn)
-                    return
-            conn.close()
-
-        def close(self) -> None:
-            with self.lock:
-                idle, self.idle = self.idle, {}
-            for conns in idle.values():
-                for conn in conns:
-                    conn.close()
-
-    def _still_open(conn: Any) -> bool:
-        # An idle connection that is readable has been closed by the server (or sent garbage).
-        sock = conn.sock
-        if sock is None:
-            return False
-        try:
-            if hasattr(select, "poll"):  # select.select fails for descriptors past 1023
-                poller = select.poll()
-                poller.register(sock, select.POLLIN)
-                return not poller.poll(0)
-            readable, _, _ = select.select([sock], [], [], 0)
-        except (OSError, ValueError):
-            return False
-        return not readable
-
     class Handler(urllib.request.AbstractHTTPHandler):
         """Opens http and https requests on pooled keep-alive connections."""
 
@@ -734,7 +926,7 @@ def _load_http() -> Any:
                 except (http.client.RemoteDisconnected, BrokenPipeError, ConnectionResetError,
                         ConnectionAbortedError) as exc:
                     conn.close()
-                    if reused and conn.chatlib_sent == 0 and not (req.watch is not None and req.watch.fired):
+                    if reused and conn.chatlib_sent == 0 and _fired(req.watch) is None:
                         continue  # the server had closed the idle connection: nothing was sent, so a fresh one
                     raise urllib.error.URLError(exc) from None  # it may have been read: the retry policy decides
                 except BaseException:
@@ -761,11 +953,11 @@ def _load_http() -> Any:
                     code, resp.headers.get("location") or resp.headers.get("uri"), req.full_url, req.get_method(),
                     headers, req.data, req.origin, req.secret_names, req.redirects)
             except _Refused as exc:
-                body = resp.read(65536)  # enough to explain; _release closes what is left unread
+                body = resp.read(_REDIRECT_BODY)  # enough to explain; _release closes what is left unread
                 _release(resp, True)
                 raise _status_error(code, resp.headers, body, "redirect not followed: %s" % exc,
                                     _secret_values(dict(req.header_items()), req.proxy_secrets)) from None
-            resp.read(65536)
+            resp.read(_REDIRECT_BODY)
             _release(resp, True)  # kept alive if that was the whole body, else closed
             new_req = Request(url, data, headers, method, req.origin, req.secret_names, req.redirects + 1)
             new_req.watch = req.watch
@@ -775,7 +967,7 @@ def _load_http() -> Any:
         https_response = http_response
 
     import types
-    return types.SimpleNamespace(Request=Request, Pool=Pool, Handler=Handler, RedirectHandler=RedirectHandler,
+    return types.SimpleNamespace(Request=Request, Handler=Handler, RedirectHandler=RedirectHandler,
                                  ssl=ssl, urllib=urllib, http_client=http.client)
 
 
@@ -792,7 +984,7 @@ def _read_capped(resp: Any, limit: Optional[int]) -> bytes:
     parts: List[bytes] = []
     size = 0
     while True:  # chunked or read-until-close: the size is known only at the end
-        part = resp.read1(65536)
+        part = resp.read1(_READ_BLOCK)
         if not part:
             return b"".join(parts)
         size += len(part)
@@ -886,6 +1078,20 @@ class _Watch:
         return APITimeoutError("the deadline of %ss for this call passed" % self.limit)
 
 
+def _fired(watch: Optional[_Watch]) -> Optional[APIConnectionError]:
+    """The error of a call whose watch has fired (its deadline passed, or it was cancelled), or
+    None: the one place that asks, since a socket shut by the watch fails in ways that http.client
+    reports as ordinary breaks, or not at all (a cut body can pass for a whole one)."""
+    return watch.error() if watch is not None and watch.fired else None
+
+
+def _check_fired(watch: Optional[_Watch]) -> None:
+    """Raises the error of a watch that has fired; see _fired."""
+    error = _fired(watch)
+    if error is not None:
+        raise error from None
+
+
 def _proxy_secrets(urls: Any) -> List[Any]:
     """The password of each proxy URL, and the user:password pair urllib sends in base64."""
     from urllib.parse import unquote, urlsplit
@@ -934,7 +1140,7 @@ class _Transport:
         self.log = logging.getLogger("chatlib")
         self.Request = http.Request
         self.http_client = http.http_client
-        self.pool = http.Pool(pool_size)
+        self.pool = _Pool(pool_size)
         if proxy is None:
             proxies = http.urllib.request.getproxies()
         elif proxy is False or proxy == "":
@@ -975,1593 +1181,6 @@ class _Transport:
         return APIConnectionError("could not talk to %s: %s" % (where, text))
 
 
-# ---------------------------------------------------------------- errors
-
-class OpenAIError(Exception):
-    """The base of every error chatlib raises on purpose.  Every one survives pickle and copy
-    with all its fields, as json.JSONDecodeError does (a RateLimitError raised in a
-    ProcessPoolExecutor worker reaches the caller as itself)."""
-
-    def __reduce__(self) -> Tuple[Any, ...]:
-        return _rebuild_error, (type(self), self.args, dict(self.__dict__))
-
-
-def _rebuild_error(cls: type, args: Tuple[Any, ...], state: Dict[str, Any]) -> OpenAIError:
-    err: OpenAIError = OpenAIError.__new__(cls)
-    Exception.__init__(err, *args)
-    err.__dict__.update(state)
-    return err
-
-
-class APIError(OpenAIError):
-    """An error about an API call: `message`, and where the server said so, `type`, `param`,
-    `code` and the `body` it sent."""
-
-    def __init__(self, message: str, *, type: Optional[str] = None, param: Optional[str] = None,
-                 code: Optional[str] = None, body: object = None) -> None:
-        super().__init__(message)
-        self.message = message
-        self.type = type
-        self.param = param
-        self.code = code
-        self.body = body
-
-    def _parts(self) -> List[Any]:
-        parts = []
-        if self.type:
-            parts.append("type=%s" % self.type)
-        if self.code:
-            parts.append("code=%s" % self.code)
-        if self.param:
-            parts.append("param=%s" % self.param)
-        return parts
-
-    def __str__(self) -> str:
-        msg = " ".join(str(self.message).split())
-        parts = self._parts()
-        return msg + (" (%s)" % ", ".join(parts) if parts else "")
-
-
-class APIStatusError(APIError):
-    """The server answered with a status other than 2xx."""
-
-    def __init__(self, message: str, *, status_code: int, headers: Optional[Mapping[str, str]] = None,
-                 request_id: Optional[str] = None,
-                 type: Optional[str] = None, param: Optional[str] = None, code: Optional[str] = None,
-                 body: object = None) -> None:
-        super().__init__(message, type=type, param=param, code=code, body=body)
-        self.status_code = status_code
-        self.headers = headers
-        self.request_id = request_id
-        self.method: Optional[str] = None  # the call that failed: method and URL path (no query)
-        self.path: Optional[str] = None
-        self.hint: Optional[str] = None    # what may fix it, when chatlib can tell
-
-    def _parts(self) -> List[Any]:
-        parts = super()._parts()
-        if self.request_id:
-            parts.append("request_id=%s" % self.request_id)
-        if self.method and self.path:
-            parts.append("%s %s" % (self.method, self.path))
-        if self.hint:
-            parts.append(self.hint)
-        return parts
-
-    def __str__(self) -> str:
-        return "%d %s: %s" % (self.status_code, type(self).__name__, super().__str__())
-
-
-class BadRequestError(APIStatusError):
-    """400: the server could not use the request."""
-
-
-class AuthenticationError(APIStatusError):
-    """401: the key or token is missing, wrong or expired."""
-
-
-class PermissionDeniedError(APIStatusError):
-    """403: the key may not do this."""
-
-
-class NotFoundError(APIStatusError):
-    """404: no such completion, model or path."""
-
-
-class ConflictError(APIStatusError):
-    """409: the resource changed meanwhile."""
-
-
-class UnprocessableEntityError(APIStatusError):
-    """422: the request was understood but cannot be done."""
-
-
-class RateLimitError(APIStatusError):
-    """429: too many requests, or no quota left (then `code` is ``insufficient_quota``)."""
-
-
-class InternalServerError(APIStatusError):
-    """5xx: the server failed."""
-
-
-class APIConnectionError(APIError):
-    """No usable answer: the connection failed, broke, or the server broke the protocol."""
-
-
-class APITimeoutError(APIConnectionError):
-    """The timeout or the deadline passed before the answer came."""
-
-
-class StreamError(APIError):
-    """An error event inside a stream, or a stream that broke before its end."""
-
-
-class JSONDeserializeError(OpenAIError):
-    """A successful body or stream event that is not the JSON expected; `text` holds it."""
-
-    def __init__(self, message: str, text: object = None) -> None:
-        super().__init__(message)
-        self.message = message
-        self.text = text
-
-
-class InvalidArgumentError(OpenAIError, ValueError):
-    """A bad argument, found before anything was sent (or a tool call's arguments that do not fit
-    the function, found before it runs)."""
-
-
-class RefusalError(OpenAIError):
-    """The model refused to give a structured answer: `refusal` says why; `completion` is kept."""
-
-    def __init__(self, refusal: str, completion: Union[CreateChatCompletionResponse, Dict[str, Any]]) -> None:
-        super().__init__("the model refused: %s" % " ".join(str(refusal).split()))
-        self.refusal = refusal
-        self.completion = completion
-
-
-class IncompleteOutputError(OpenAIError):
-    """The answer was cut off (`finish_reason` ``length``) or filtered (``content_filter``), so it
-    cannot be parsed; `completion` is kept."""
-
-    def __init__(self, finish_reason: str, completion: Union[CreateChatCompletionResponse, Dict[str, Any]]) -> None:
-        why = {"length": "it reached the token limit (max_tokens or max_completion_tokens)",
-               "content_filter": "the content filter stopped it"}.get(finish_reason, finish_reason)
-        super().__init__("the answer is incomplete: %s" % why)
-        self.finish_reason = finish_reason
-        self.completion = completion
-
-
-_STATUS_ERRORS = {400: BadRequestError, 401: AuthenticationError, 403: PermissionDeniedError,
-                  404: NotFoundError, 409: ConflictError, 422: UnprocessableEntityError,
-                  429: RateLimitError}
-
-
-def _status_error(status: int, headers: Any, raw: bytes, prefix: str = "", secrets: Any = ()) -> APIStatusError:
-    """Builds the APIStatusError subclass for a non-2xx response from its status and body.
-    Credentials are scrubbed from the raw text and from the decoded JSON alike."""
-    cls = _STATUS_ERRORS.get(status) or (InternalServerError if status >= 500 else APIStatusError)
-    text = _scrub(raw.decode("utf-8", "replace"), secrets)
-    body: object = text
-    try:
-        body = _scrub_json(json.loads(text), secrets) if text.strip() else text
-    except _JSON_ERRORS:
-        pass
-    message, etype, param, code = _error_fields(body)
-    if message is None:
-        # No message of the API's own (an HTML page from a proxy, a framework's error): the start
-        # of the text, which `body` keeps whole.
-        shown = (text if isinstance(body, str) else json.dumps(body, ensure_ascii=False)).strip()
-        if not shown:
-            message = "HTTP %d with an empty body" % status
-        else:
-            message = "HTTP %d: %s" % (status, shown if len(shown) <= 300 else shown[:300] + "...")
-    if prefix:
-        message = prefix + "; " + message
-    request_id = headers.get("x-request-id") if headers is not None else None
-    return cls(message, status_code=status, headers=headers, request_id=request_id,
-               type=etype, param=param, code=code, body=body)
-
-
-# ---------------------------------------------------------------- server-sent events
-
-class ServerSentEvent:
-    """One event of a ``text/event-stream``: its `event` type, `data`, `id` and `retry`."""
-
-    __slots__ = ("event", "data", "id", "retry")
-
-    def __init__(self, data: str = "", event: str = "message", id: str = "", retry: Optional[int] = None) -> None:
-        self.data = data
-        self.event = event
-        self.id = id
-        self.retry = retry
-
-    def json(self) -> Any:
-        """The data parsed as JSON; JSONDeserializeError if it is not JSON."""
-        try:
-            return json.loads(self.data)
-        except _JSON_ERRORS as exc:
-            raise JSONDeserializeError("stream event data is not JSON: %s" % exc, self.data) from None
-
-    def __eq__(self, other: object) -> bool:
-        if not isinstance(other, ServerSentEvent):
-            return NotImplemented
-        return (self.data, self.event, self.id, self.retry) == (other.data, other.event, other.id, other.retry)
-
-    def __repr__(self) -> str:
-        return "ServerSentEvent(event=%r, data=%r, id=%r, retry=%r)" % (self.event, self.data, self.id, self.retry)
-
-
-_DEFAULT_MAX_EVENT = 32 * 1024 * 1024
-
-
-def iter_sse(chunks: Iterable[bytes], max_event_size: Optional[int] = _DEFAULT_MAX_EVENT) -> Iterator[ServerSentEvent]:
-    """Parses a ``text/event-stream`` given as an iterable of bytes of any sizes into events.
-
-    Follows the WHATWG HTML rules: lines end in LF, CRLF or a lone CR (also when a CRLF is split
-    between two chunks); a leading byte order mark is dropped; lines starting with ``:`` are
-    comments; the fields are ``event``, ``data`` (several lines are joined with ``\\n``), ``id``
-    and ``retry``, with one space after the colon removed; a blank line ends an event; an event
-    with no data line is not yielded; an unfinished event at the end is dropped.  An event is
-    yielded as soon as its blank line has arrived.  A line or event longer than `max_event_size`
-    bytes raises StreamError rather than filling memory.
-
-    >>> [e.data for e in iter_sse([b"data: a\\r\\ndata: b\\r\\n\\r\\n: ping\\n\\n"])]
-    ['a\\nb']
-    """
-    for event, data, last_id, retry in _sse_fields(chunks, max_event_size):
-        yield ServerSentEvent(data, event, last_id, retry)
-
-
-def _sse_fields(chunks: Any, max_event_size: Any) -> Iterator[Any]:
-    """The parser behind iter_sse: yields (event, data, id, retry) tuples, which cost less than
-    objects on the per-chunk path of a chat stream."""
-    parser = _SSEParser(max_event_size)
-    for chunk in chunks:
-        if chunk:
-            yield from parser.feed(chunk)
-
-
-_BOM = b"\xef\xbb\xbf"
-
-
-class _SSEParser:
-    """The WHATWG event-stream parser, fed a block of bytes at a time; feed() returns the
-    (event, data, id, retry) tuples of the events the block completed.
-
-    Its states: `start` holds the first bytes until the byte order mark is settled (None after);
-    `pending` holds the pieces of a line not yet ended (joined once, when its end arrives, so a
-    long line sent in small pieces costs linear time); `skip_lf` is set when a block ended in CR,
-    whose LF may start the next block; `data`, `event`, `last_id` and `retry` are the fields of
-    the event under way."""
-
-    __slots__ = ("limit", "data", "size", "event", "last_id", "retry", "pending", "pending_size",
-                 "skip_lf", "start")
-
-    def __init__(self, max_event_size: Optional[int]) -> None:
-        self.limit = max_event_size
-        self.data: List[bytes] = []
-        self.size = 0
-        self.event: Optional[str] = None
-        self.last_id = ""
-        self.retry: Optional[int] = None
-        self.pending: List[bytes] = []
-        self.pending_size = 0
-        self.skip_lf = False
-        self.start: Optional[bytes] = b""
-
-    def feed(self, chunk: bytes) -> List[Any]:
-        if self.skip_lf:
-            self.skip_lf = False
-            if chunk[:1] == b"\n":
-                chunk = chunk[1:]
-        if self.start is not None:
-            chunk = self.start + chunk
-            if len(chunk) < 3 and _BOM.startswith(chunk):
-                self.start = chunk
-                return []
-            self.start = None
-            if chunk[:3] == _BOM:
-                chunk = chunk[3:]
-        if not chunk:
-            return []
-        if self.pending or self.data or self.event is not None or b"\r" in chunk:
-            return self._feed(chunk)
-        # Between two events, with LF line ends: split on blank lines, and take an event that is
-        # a single "data: " line (nearly every chat chunk) without the line-by-line walk.
-        events = chunk.split(b"\n\n")
-        rest = events.pop()
-        out = []
-        limit = self.limit
-        for event in events:
-            if event[:6] == b"data: " and b"\n" not in event:
-                if limit is not None and len(event) - 5 > limit:
-                    raise StreamError("a stream event is larger than the limit of %d bytes "
-                                      "(max_event_size)" % limit)
-                out.append(("message", event[6:].decode("utf-8", "replace"), self.last_id, self.retry))
-            else:
-                lines = event.split(b"\n")
-                lines.append(b"")
-                out += self._lines(lines)
-        if rest:
-            out += self._feed(rest)
-        return out
-
-    def _feed(self, chunk: bytes) -> List[Any]:
-        """The general case: any line ends, and a line or event that spans blocks."""
-        last = chunk[-1]
-        pending = self.pending
-        if last == 10 or last == 13:  # the block ends a line
-            self.skip_lf = last == 13
-            if pending:
-                pending.append(chunk)
-                chunk = b"".join(pending)
-                self.pending = []
-                self.pending_size = 0
-            return self._lines(chunk.splitlines())
-        if b"\n" not in chunk and b"\r" not in chunk:  # the middle of a line
-            pending.append(chunk)
-            self.pending_size += len(chunk)
-            self._check_line()
-            return []
-        if pending:
-            pending.append(chunk)
-            chunk = b"".join(pending)
-        lines = chunk.splitlines()
-        tail = lines.pop()
-        self.pending = [tail]
-        self.pending_size = len(tail)
-        self._check_line()
-        return self._lines(lines)
-
-    def _check_line(self) -> None:
-        if self.limit is not None and self.pending_size > self.limit:
-            raise StreamError("a stream line is longer than the limit of %d bytes (max_event_size)" % self.limit)
-
-    def _lines(self, lines: List[bytes]) -> List[Any]:
-        out = []
-        limit = self.limit
-        data = self.data
-        for line in lines:
-            if not line:  # a blank line ends the event
-                if data:
-                    text = (data[0] if len(data) == 1 else b"\n".join(data)).decode("utf-8", "replace")
-                    out.append(("message" if self.event is None else self.event, text, self.last_id, self.retry))
-                    data = self.data = []
-                    self.size = 0
-                self.event = None
-                continue
-            if line[0] == 58:  # ":" a comment
-                continue
-            colon = line.find(b":")
-            if colon == -1:
-                field, value = line, b""
-            else:
-                field = line[:colon]
-                value = line[colon + 1:]
-                if value[:1] == b" ":
-                    value = value[1:]
-            if field == b"data":
-                data.append(value)
-                if limit is not None:
-                    self.size += len(value) + 1
-                    if self.size > limit:
-                        raise StreamError("a stream event is larger than the limit of %d bytes "
-                                          "(max_event_size)" % limit)
-            elif field == b"event":
-                self.event = value.decode("utf-8", "replace")
-            elif field == b"id":
-                if b"\0" not in value:
-                    self.last_id = value.decode("utf-8", "replace")
-            elif field == b"retry":
-                if value.isdigit():
-                    self.retry = int(value)
-        return out
-
-
-# ---------------------------------------------------------------- types
-#
-# Every schema of the spec's chat endpoints is a dataclass below, named as in the spec (inline
-# objects as async-openai names them); unions, enums and maps are aliases.  The dataclasses are
-# plain: what turns them into JSON and back is one converter, `_Codec`, built once per class from
-# its fields and type hints on first use.
-#
-# Decoding (from_dict) keeps whatever the server sent: unknown keys go to `extra` and come back out
-# of to_dict, unknown enum values stay strings, missing fields are None, scalar values are kept as
-# sent.  Only a wrong shape (a string where an object or a list must be) is an error, raised as
-# JSONDeserializeError with the path of the bad value.
-
-
-
-# The default of a field the spec requires in a response: a type checker sees the field's own type
-# (``choices: List[ChatChoice]``), while a server that leaves the field out still decodes, and the
-# attribute is then None.
-_ABSENT: Any = None
-
-
-def _path_text(path: Any) -> str:
-    """Turns the nested (parent, key) pairs the decoders pass down into ``choices[0].message``."""
-    parts = []
-    while path is not None:
-        path, key = path
-        parts.append("[%d]" % key if isinstance(key, int) else "." + key)
-    text = "".join(reversed(parts)).lstrip(".")
-    return text or "the body"
-
-
-def _json_kind(value: Any) -> str:
-    """How an error message names the kind of a JSON value: "an object", "a string", ..."""
-    return {dict: "an object", list: "a list", str: "a string", bool: "a boolean", int: "a number",
-            float: "a number", type(None): "null"}.get(type(value), type(value).__name__)
-
-
-def _shape_error(path: Any, expected: str, value: Any) -> JSONDeserializeError:
-    return JSONDeserializeError("%s: expected %s, got %s" % (_path_text(path), expected, _json_kind(value)),
-                                value)
-
-
-class _Codec(Generic[_M]):
-    """How one dataclass is read from and written to JSON, derived from its type hints."""
-
-    def __init__(self, cls: Type[_M]) -> None:
-        import typing
-
-        hints = typing.get_type_hints(cls, globalns=globals())
-        self.cls = cls
-        self.names = tuple(f.name for f in dataclasses.fields(cls))
-        self.decoders = {name: _decoder(hints[name]) for name in self.names}
-        self.empty = dict.fromkeys(self.names)
-        self.required = cls._required
-        self.nullable = cls._nullable
-
-    def decode(self, data: Any, path: Any = None) -> _M:
-        if type(data) is not dict:
-            raise _shape_error(path, "an object (%s)" % self.cls.__name__, data)
-        values = self.empty.copy()
-        decoders = self.decoders
-        extra = None
-        for key, value in data.items():
-            if key in decoders:
-                dec = decoders[key]
-                values[key] = value if dec is None or value is None else dec(value, (path, key))
-            else:
-                if extra is None:
-                    extra = {}
-                extra[key] = value
-        if extra is not None:
-            values["_extra"] = extra
-        obj = object.__new__(self.cls)
-        obj.__dict__ = values
-        return obj
-
-    def encode(self, obj: Any) -> Dict[str, Any]:
-        out: Dict[str, Any] = {}
-        values = obj.__dict__
-        for name in self.names:
-            value = values.get(name)
-            if value is None:
-                if name in self.required:
-                    if name not in self.nullable:
-                        raise InvalidArgumentError("%s.%s is required" % (self.cls.__name__, name))
-                    out[name] = None
-                continue
-            out[name] = _to_json(value)
-        extra = values.get("_extra")
-        if extra:
-            for key, value in extra.items():
-                if key not in out:
-                    out[key] = _to_json(value)
-        return out
-
-
-def _codec(cls: Type[_M]) -> _Codec[_M]:
-    codec: Optional[_Codec[_M]] = cls.__dict__.get("_codec")
-    if codec is None:
-        codec = _Codec(cls)
-        setattr(cls, "_codec", codec)  # two threads may both build it; they build the same thing
-    return codec
-
-
-def _type_args(tp: Any) -> Tuple[Any, ...]:
-    """The arguments of a subscripted type hint (``List[int]`` -> ``(int,)``), else ()."""
-    return getattr(tp, "__args__", None) or ()
-
-
-def _decoder(tp: Any) -> Any:
-    """A function (value, path) -> decoded value for type hint `tp`, or None where the JSON value
-    is kept as it is (strings, numbers, booleans, literals, Any, and containers of those)."""
-    import typing
-
-    origin = getattr(tp, "__origin__", None)
-    args = _type_args(tp)
-    if isinstance(tp, type) and issubclass(tp, _Model):
-        return _codec(tp).decode
-    if origin is list:
-        item = _decoder(args[0])
-
-        def decode_list(value: Any, path: Any) -> Any:
-            if type(value) is not list:
-                raise _shape_error(path, "a list", value)
-            if item is None:
-                return value
-            return [v if v is None else item(v, (path, i)) for i, v in enumerate(value)]
-        return decode_list
-    if origin is dict:
-        item = _decoder(args[1])
-
-        def decode_map(value: Any, path: Any) -> Any:
-            if type(value) is not dict:
-                raise _shape_error(path, "an object", value)
-            if item is None:
-                return value
-            return {k: v if v is None else item(v, (path, k)) for k, v in value.items()}
-        return decode_map
-    if origin is typing.Union:
-        return _union_decoder([a for a in args if a is not type(None)])
-    return None
-
-
-def _union_decoder(options: List[Any]) -> Any:
-    """Decodes a union: objects by their discriminator (``type`` or ``role``), a string or a list
-    where the union allows one.  An object of a kind chatlib does not know is kept as a dict."""
-    import typing
-
-    if len(options) == 1:
-        return _decoder(options[0])
-    models = [o for o in options if isinstance(o, type) and issubclass(o, _Model)]
-    lists = [o for o in options if getattr(o, "__origin__", None) is list]
-    scalars = [o for o in options if o not in models and o not in lists]
-    list_decoder = _decoder(lists[0]) if lists else None
-    key, table = None, {}
-    for m in models:
-        hints = typing.get_type_hints(m, globalns=globals())
-        for field in ("type", "role"):
-            lit: Any = hints.get(field)
-            if getattr(lit, "__origin__", None) is typing.Union:  # Optional[Literal["x"]]
-                lit = [a for a in lit.__args__ if a is not type(None)][0]
-            lit_args: Tuple[Any, ...] = getattr(lit, "__args__", ())
-            if len(lit_args) == 1 and isinstance(lit_args[0], str):
-                key = field
-                table[lit_args[0]] = _codec(m).decode
-                break
-    # Without a discriminator the spec's first variant is meant (a tool call without "type" is a
-    # function call); with one chatlib does not know, the object is kept as a dict.
-    first = _codec(models[0]).decode if models else None
-    expected = " or ".join(["an object"] * bool(models) + ["a list"] * bool(lists) + ["a string"] * bool(scalars))
-
-    def decode_union(value: Any, path: Any) -> Any:
-        kind = type(value)
-        if kind is dict and first is not None:
-            tag = value.get(key) if key else None
-            if tag is None:
-                return first(value, path)
-            if type(tag) is not str:
-                raise _shape_error((path, key), "a string", tag)
-            dec = table.get(tag)
-            return dec(value, path) if dec is not None else value
-        if kind is list and list_decoder is not None:
-            return list_decoder(value, path)
-        if scalars and kind is not dict and kind is not list:
-            return value
-        raise _shape_error(path, expected, value)
-    return decode_union
-
-
-def _to_json(value: Any) -> Any:
-    """A value of a dataclass field as JSON data: dataclasses, lists and dicts are walked."""
-    kind = type(value)
-    if kind is str or kind is int or kind is float or kind is bool or value is None:
-        return value
-    if isinstance(value, _Model):
-        return value.to_dict()
-    if kind is list or kind is tuple:
-        return [_to_json(v) for v in value]
-    if kind is dict:
-        return {k: _to_json(v) for k, v in value.items()}
-    return value  # anything else is json's to judge when the request is sent
-
-
-class _Model:
-    """What every spec dataclass shares: ``from_dict``, ``to_dict``, ``extra``, ``==`` and repr."""
-
-    _required: Tuple[Any, ...] = ()   # request fields always written (as null when None and nullable)
-    _nullable: Tuple[Any, ...] = ()
-    _extra: Optional[Dict[str, Any]] = None  # keys the server sent that the spec does not define
-    if TYPE_CHECKING:  # what @dataclass gives every subclass
-        __dataclass_fields__: ClassVar[Dict[str, Any]]
-
-    @classmethod
-    def from_dict(cls: Type[_M], data: Dict[str, Any]) -> _M:
-        """Builds an instance from parsed JSON; see the notes on forward compatibility above."""
-        return _codec(cls).decode(data)
-
-    def to_dict(self) -> Dict[str, Any]:
-        """The JSON object for this instance: fields left as None are left out, unknown keys kept."""
-        return _codec(type(self)).encode(self)
-
-    @property
-    def extra(self) -> Dict[str, Any]:
-        """Keys the server sent that this class has no field for; written back by to_dict."""
-        extra = self._extra
-        if extra is None:
-            extra = self._extra = {}
-        return extra
-
-    def __eq__(self, other: object) -> bool:
-        if type(other) is not type(self):
-            return NotImplemented
-        a, b = self.__dict__, other.__dict__
-        return (all(a.get(n) == b.get(n) for n in _codec(type(self)).names)
-                and (a.get("_extra") or {}) == (b.get("_extra") or {}))
-
-    __hash__ = None  # type: ignore[assignment]  # mutable: not hashable
-
-    def __repr__(self) -> str:
-        values = self.__dict__
-        shown = ", ".join("%s=%r" % (n, values.get(n)) for n in _codec(type(self)).names if values.get(n) is not None)
-        return "%s(%s)" % (type(self).__name__, shown)
-
-
-@dataclasses.dataclass(eq=False, repr=False)
-class CreateChatCompletionRequest(_Model):
-    """The spec's `CreateChatCompletionRequest` (request).
-
-    Deprecated fields, kept for servers that still use them: user, prompt_cache_retention,
-    max_tokens, seed, function_call, functions.
-    """
-    messages: List[ChatCompletionRequestMessage]
-    model: str
-    metadata: Optional[Metadata] = None
-    top_logprobs: Optional[int] = None
-    temperature: Optional[float] = None
-    top_p: Optional[float] = None
-    user: Optional[str] = None
-    safety_identifier: Optional[str] = None
-    prompt_cache_key: Optional[str] = None
-    prompt_cache_retention: Optional[Literal["in_memory", "24h"]] = None
-    prompt_cache_options: Optional[PromptCacheOptionsParam] = None
-    service_tier: Optional[ServiceTier] = None
-    modalities: Optional[ResponseModalities] = None
-    verbosity: Optional[Verbosity] = None
-    reasoning_effort: Optional[ReasoningEffort] = None
-    max_completion_tokens: Optional[int] = None
-    frequency_penalty: Optional[float] = None
-    presence_penalty: Optional[float] = None
-    web_search_options: Optional[WebSearchOptions] = None
-    response_format: Optional[Union[ResponseFormatText, ResponseFormatJsonSchema, ResponseFormatJsonObject]] = None
-    audio: Optional[ChatCompletionAudio] = None
-    store: Optional[bool] = None
-    moderation: Optional[ModerationParam] = None
-    stream: Optional[bool] = None
-    stop: Optional[StopConfiguration] = None
-    logit_bias: Optional[Dict[str, int]] = None
-    logprobs: Optional[bool] = None
-    max_tokens: Optional[int] = None
-    n: Optional[int] = None
-    prediction: Optional[PredictionContent] = None
-    seed: Optional[int] = None
-    stream_options: Optional[ChatCompletionStreamOptions] = None
-    tools: Optional[List[Union[ChatCompletionTool, CustomToolChatCompletions]]] = None
-    tool_choice: Optional[ChatCompletionToolChoiceOption] = None
-    parallel_tool_calls: Optional[ParallelToolCalls] = None
-    function_call: Optional[Union[Literal["none", "auto"], ChatCompletionFunctionCallOption]] = None
-    functions: Optional[List[ChatCompletionFunctions]] = None
-
-    _required = ('messages', 'model')
-
-    def to_dict(self) -> Dict[str, Any]:
-        """As _Model.to_dict; a ChatCompletionResponseMessage in `messages` is sent as the
-        assistant message it stands for (see ChatCompletionResponseMessage.to_request)."""
-        out = _Model.to_dict(self)
-        if isinstance(self.messages, (list, tuple)):
-            for i, m in enumerate(self.messages):
-                if isinstance(m, ChatCompletionResponseMessage):
-                    out["messages"][i] = m.to_request().to_dict()
-        return out
-
-
-@dataclasses.dataclass(eq=False, repr=False)
-class WebSearchOptions(_Model):
-    """The spec's `CreateChatCompletionRequest.web_search_options` (request)."""
-    user_location: Optional[WebSearchUserLocation] = None
-    search_context_size: Optional[WebSearchContextSize] = None
-
-
-@dataclasses.dataclass(eq=False, repr=False)
-class ChatCompletionAudio(_Model):
-    """The spec's `CreateChatCompletionRequest.audio` (request)."""
-    voice: VoiceIdsOrCustomVoice
-    format: Literal["wav", "aac", "mp3", "flac", "opus", "pcm16"]
-
-    _required = ('voice', 'format')
-
-
-@dataclasses.dataclass(eq=False, repr=False)
-class PromptCacheOptionsParam(_Model):
-    """The spec's `PromptCacheOptionsParam` (request)."""
-    ttl: Optional[PromptCacheTTLEnum] = None
-    mode: Optional[PromptCacheModeEnum] = None
-
-
-@dataclasses.dataclass(eq=False, repr=False)
-class ResponseFormatText(_Model):
-    """The spec's `ResponseFormatText` (request)."""
-    type: Literal["text"] = "text"
-
-    _required = ('type',)
-
-
-@dataclasses.dataclass(eq=False, repr=False)
-class ResponseFormatJsonSchema(_Model):
-    """The spec's `ResponseFormatJsonSchema` (request)."""
-    json_schema: JsonSchema
-    type: Literal["json_schema"] = "json_schema"
-
-    _required = ('type', 'json_schema')
-
-
-@dataclasses.dataclass(eq=False, repr=False)
-class ResponseFormatJsonObject(_Model):
-    """The spec's `ResponseFormatJsonObject` (request)."""
-    type: Literal["json_object"] = "json_object"
-
-    _required = ('type',)
-
-
-@dataclasses.dataclass(eq=False, repr=False)
-class ModerationParam(_Model):
-    """The spec's `ModerationParam` (request)."""
-    model: str
-    policy: Optional[ModerationPolicyParam] = None
-
-    _required = ('model',)
-
-
-@dataclasses.dataclass(eq=False, repr=False)
-class PredictionContent(_Model):
-    """The spec's `PredictionContent` (request)."""
-    content: Union[str, List[ChatCompletionRequestMessageContentPartText]]
-    type: Literal["content"] = "content"
-
-    _required = ('type', 'content')
-
-
-@dataclasses.dataclass(eq=False, repr=False)
-class ChatCompletionStreamOptions(_Model):
-    """The spec's `ChatCompletionStreamOptions.anyOf[0]` (request)."""
-    include_usage: Optional[bool] = None
-    include_obfuscation: Optional[bool] = None
-
-
-@dataclasses.dataclass(eq=False, repr=False)
-class ChatCompletionTool(_Model):
-    """The spec's `ChatCompletionTool` (request)."""
-    function: FunctionObject
-    type: Literal["function"] = "function"
-
-    _required = ('type', 'function')
-
-
-@dataclasses.dataclass(eq=False, repr=False)
-class CustomToolChatCompletions(_Model):
-    """The spec's `CustomToolChatCompletions` (request)."""
-    custom: CustomToolProperties
-    type: Literal["custom"] = "custom"
-
-    _required = ('type', 'custom')
-
-
-@dataclasses.dataclass(eq=False, repr=False)
-class ChatCompletionFunctionCallOption(_Model):
-    """The spec's `ChatCompletionFunctionCallOption` (request)."""
-    name: str
-
-    _required = ('name',)
-
-
-@dataclasses.dataclass(eq=False, repr=False)
-class ChatCompletionFunctions(_Model):
-    """The spec's `ChatCompletionFunctions` (request). Deprecated by the spec."""
-    name: str
-    description: Optional[str] = None
-    parameters: Optional[FunctionParameters] = None
-
-    _required = ('name',)
-
-
-@dataclasses.dataclass(eq=False, repr=False)
-class WebSearchUserLocation(_Model):
-    """The spec's `CreateChatCompletionRequest.web_search_options.user_location` (request)."""
-    approximate: WebSearchLocation
-    type: Literal["approximate"] = "approximate"
-
-    _required = ('type', 'approximate')
-
-
-@dataclasses.dataclass(eq=False, repr=False)
-class ChatCompletionRequestDeveloperMessage(_Model):
-    """The spec's `ChatCompletionRequestDeveloperMessage` (request)."""
-    content: Union[str, List[ChatCompletionRequestMessageContentPartText]]
-    role: Literal["developer"] = "developer"
-    name: Optional[str] = None
-
-    _required = ('content', 'role')
-
-
-@dataclasses.dataclass(eq=False, repr=False)
-class ChatCompletionRequestSystemMessage(_Model):
-    """The spec's `ChatCompletionRequestSystemMessage` (request)."""
-    content: Union[str, List[ChatCompletionRequestSystemMessageContentPart]]
-    role: Literal["system"] = "system"
-    name: Optional[str] = None
-
-    _required = ('content', 'role')
-
-
-@dataclasses.dataclass(eq=False, repr=False)
-class ChatCompletionRequestUserMessage(_Model):
-    """The spec's `ChatCompletionRequestUserMessage` (request)."""
-    content: Union[str, List[ChatCompletionRequestUserMessageContentPart]]
-    role: Literal["user"] = "user"
-    name: Optional[str] = None
-
-    _required = ('content', 'role')
-
-
-@dataclasses.dataclass(eq=False, repr=False)
-class ChatCompletionRequestAssistantMessage(_Model):
-    """The spec's `ChatCompletionRequestAssistantMessage` (request)."""
-    content: Optional[Union[str, List[ChatCompletionRequestAssistantMessageContentPart]]] = None
-    refusal: Optional[str] = None
-    role: Literal["assistant"] = "assistant"
-    name: Optional[str] = None
-    audio: Optional[ChatCompletionRequestAssistantMessageAudio] = None
-    tool_calls: Optional[ChatCompletionMessageToolCalls] = None
-    function_call: Optional[FunctionCall] = None
-
-    # content is always written, as null when there is none: beside tool calls, some servers'
-    # chat templates need the key, and a request read with from_dict comes back out as it was.
-    _required = ('role', 'content')
-    _nullable = ('content',)
-
-
-@dataclasses.dataclass(eq=False, repr=False)
-class ChatCompletionRequestToolMessage(_Model):
-    """The spec's `ChatCompletionRequestToolMessage` (request)."""
-    content: Union[str, List[ChatCompletionRequestToolMessageContentPart]]
-    tool_call_id: str
-    role: Literal["tool"] = "tool"
-
-    _required = ('role', 'content', 'tool_call_id')
-
-
-@dataclasses.dataclass(eq=False, repr=False)
-class ChatCompletionRequestFunctionMessage(_Model):
-    """The spec's `ChatCompletionRequestFunctionMessage` (request). Deprecated by the spec."""
-    content: Optional[str]
-    name: str
-    role: Literal["function"] = "function"
-
-    _required = ('role', 'content', 'name')
-    _nullable = ('content',)
-
-
-@dataclasses.dataclass(eq=False, repr=False)
-class JsonSchema(_Model):
-    """The spec's `ResponseFormatJsonSchema.json_schema` (request)."""
-    name: str
-    description: Optional[str] = None
-    schema: Optional[ResponseFormatJsonSchemaSchema] = None
-    strict: Optional[bool] = None
-
-    _required = ('name',)
-
-
-@dataclasses.dataclass(eq=False, repr=False)
-class ModerationPolicyParam(_Model):
-    """The spec's `ModerationPolicyParam` (request)."""
-    input: Optional[ModerationConfigParam] = None
-    output: Optional[ModerationConfigParam] = None
-
-
-@dataclasses.dataclass(eq=False, repr=False)
-class ChatCompletionRequestMessageContentPartText(_Model):
-    """The spec's `ChatCompletionRequestMessageContentPartText` (request and response)."""
-    text: str
-    type: Literal["text"] = "text"
-    prompt_cache_breakpoint: Optional[PromptCacheBreakpointParam] = None
-
-    _required = ('type', 'text')
-
-
-@dataclasses.dataclass(eq=False, repr=False)
-class FunctionObject(_Model):
-    """The spec's `FunctionObject` (request)."""
-    name: str
-    description: Optional[str] = None
-    parameters: Optional[FunctionParameters] = None
-    strict: Optional[bool] = None
-
-    _required = ('name',)
-
-
-@dataclasses.dataclass(eq=False, repr=False)
-class CustomToolProperties(_Model):
-    """The spec's `CustomToolChatCompletions.custom` (request)."""
-    name: str
-    description: Optional[str] = None
-    format: Optional[Union[CustomToolTextFormat, CustomToolGrammarFormat]] = None
-
-    _required = ('name',)
-
-
-@dataclasses.dataclass(eq=False, repr=False)
-class ChatCompletionAllowedToolsChoice(_Model):
-    """The spec's `ChatCompletionAllowedToolsChoice` (request)."""
-    allowed_tools: ChatCompletionAllowedTools
-    type: Literal["allowed_tools"] = "allowed_tools"
-
-    _required = ('type', 'allowed_tools')
-
-
-@dataclasses.dataclass(eq=False, repr=False)
-class ChatCompletionNamedToolChoice(_Model):
-    """The spec's `ChatCompletionNamedToolChoice` (request)."""
-    function: FunctionName
-    type: Literal["function"] = "function"
-
-    _required = ('type', 'function')
-
-
-@dataclasses.dataclass(eq=False, repr=False)
-class ChatCompletionNamedToolChoiceCustom(_Model):
-    """The spec's `ChatCompletionNamedToolChoiceCustom` (request)."""
-    custom: CustomName
-    type: Literal["custom"] = "custom"
-
-    _required = ('type', 'custom')
-
-
-@dataclasses.dataclass(eq=False, repr=False)
-class WebSearchLocation(_Model):
-    """The spec's `WebSearchLocation` (request)."""
-    country: Optional[str] = None
-    region: Optional[str] = None
-    city: Optional[str] = None
-    timezone: Optional[str] = None
-
-
-@dataclasses.dataclass(eq=False, repr=False)
-class CustomVoice(_Model):
-    """The spec's `VoiceIdsOrCustomVoice.anyOf[1]` (request)."""
-    id: str
-
-    _required = ('id',)
-
-
-@dataclasses.dataclass(eq=False, repr=False)
-class ChatCompletionRequestAssistantMessageAudio(_Model):
-    """The spec's `ChatCompletionRequestAssistantMessage.audio.anyOf[0]` (request)."""
-    id: str
-
-    _required = ('id',)
-
-
-@dataclasses.dataclass(eq=False, repr=False)
-class FunctionCall(_Model):
-    """The spec's `ChatCompletionResponseMessage.function_call` and
-    `ChatCompletionRequestAssistantMessage.function_call.anyOf[0]` and
-    `ChatCompletionMessageToolCall.function` (request and response). Deprecated by the spec."""
-    arguments: str
-    name: str
-
-
-@dataclasses.dataclass(eq=False, repr=False)
-class ModerationConfigParam(_Model):
-    """The spec's `ModerationConfigParam` (request)."""
-    mode: ModerationMode
-
-    _required = ('mode',)
-
-
-@dataclasses.dataclass(eq=False, repr=False)
-class PromptCacheBreakpointParam(_Model):
-    """The spec's `PromptCacheBreakpointParam` (request and response)."""
-    mode: Literal["explicit"] = "explicit"
-
-
-@dataclasses.dataclass(eq=False, repr=False)
-class CustomToolTextFormat(_Model):
-    """The spec's `CustomToolChatCompletions.custom.format.oneOf[0]` (request)."""
-    type: Literal["text"] = "text"
-
-    _required = ('type',)
-
-
-@dataclasses.dataclass(eq=False, repr=False)
-class CustomToolGrammarFormat(_Model):
-    """The spec's `CustomToolChatCompletions.custom.format.oneOf[1]` (request)."""
-    grammar: CustomGrammarFormatParam
-    type: Literal["grammar"] = "grammar"
-
-    _required = ('type', 'grammar')
-
-
-@dataclasses.dataclass(eq=False, repr=False)
-class ChatCompletionAllowedTools(_Model):
-    """The spec's `ChatCompletionAllowedTools` (request)."""
-    mode: Literal["auto", "required"]
-    tools: List[Dict[str, Any]]
-
-    _required = ('mode', 'tools')
-
-
-@dataclasses.dataclass(eq=False, repr=False)
-class FunctionName(_Model):
-    """The spec's `ChatCompletionNamedToolChoice.function` (request)."""
-    name: str
-
-    _required = ('name',)
-
-
-@dataclasses.dataclass(eq=False, repr=False)
-class CustomName(_Model):
-    """The spec's `ChatCompletionNamedToolChoiceCustom.custom` (request)."""
-    name: str
-
-    _required = ('name',)
-
-
-@dataclasses.dataclass(eq=False, repr=False)
-class ChatCompletionRequestMessageContentPartImage(_Model):
-    """The spec's `ChatCompletionRequestMessageContentPartImage` (request and response)."""
-    image_url: ImageUrl
-    type: Literal["image_url"] = "image_url"
-    prompt_cache_breakpoint: Optional[PromptCacheBreakpointParam] = None
-
-    _required = ('type', 'image_url')
-
-
-@dataclasses.dataclass(eq=False, repr=False)
-class ChatCompletionRequestMessageContentPartAudio(_Model):
-    """The spec's `ChatCompletionRequestMessageContentPartAudio` (request)."""
-    input_audio: InputAudio
-    type: Literal["input_audio"] = "input_audio"
-    prompt_cache_breakpoint: Optional[PromptCacheBreakpointParam] = None
-
-    _required = ('type', 'input_audio')
-
-
-@dataclasses.dataclass(eq=False, repr=False)
-class ChatCompletionRequestMessageContentPartFile(_Model):
-    """The spec's `ChatCompletionRequestMessageContentPartFile` (request)."""
-    file: FileObject
-    type: Literal["file"] = "file"
-    prompt_cache_breakpoint: Optional[PromptCacheBreakpointParam] = None
-
-    _required = ('type', 'file')
-
-
-@dataclasses.dataclass(eq=False, repr=False)
-class ChatCompletionMessageToolCall(_Model):
-    """The spec's `ChatCompletionMessageToolCall` (request and response)."""
-    id: str
-    function: FunctionCall
-    type: Literal["function"] = "function"
-
-
-@dataclasses.dataclass(eq=False, repr=False)
-class ChatCompletionMessageCustomToolCall(_Model):
-    """The spec's `ChatCompletionMessageCustomToolCall` (request and response)."""
-    id: str
-    custom: CustomTool
-    type: Literal["custom"] = "custom"
-
-
-@dataclasses.dataclass(eq=False, repr=False)
-class ChatCompletionRequestMessageContentPartRefusal(_Model):
-    """The spec's `ChatCompletionRequestMessageContentPartRefusal` (request)."""
-    refusal: str
-    type: Literal["refusal"] = "refusal"
-
-    _required = ('type', 'refusal')
-
-
-@dataclasses.dataclass(eq=False, repr=False)
-class CustomGrammarFormatParam(_Model):
-    """The spec's `CustomToolChatCompletions.custom.format.oneOf[1].grammar` (request)."""
-    definition: str
-    syntax: Literal["lark", "regex"]
-
-    _required = ('definition', 'syntax')
-
-
-@dataclasses.dataclass(eq=False, repr=False)
-class ImageUrl(_Model):
-    """The spec's `ChatCompletionRequestMessageContentPartImage.image_url` (request and response)."""
-    url: str
-    detail: Optional[Literal["auto", "low", "high"]] = None
-
-    _required = ('url',)
-
-
-@dataclasses.dataclass(eq=False, repr=False)
-class InputAudio(_Model):
-    """The spec's `ChatCompletionRequestMessageContentPartAudio.input_audio` (request)."""
-    data: str
-    format: Literal["wav", "mp3"]
-
-    _required = ('data', 'format')
-
-
-@dataclasses.dataclass(eq=False, repr=False)
-class FileObject(_Model):
-    """The spec's `ChatCompletionRequestMessageContentPartFile.file` (request)."""
-    filename: Optional[str] = None
-    file_data: Optional[str] = None
-    file_id: Optional[str] = None
-
-
-@dataclasses.dataclass(eq=False, repr=False)
-class CustomTool(_Model):
-    """The spec's `ChatCompletionMessageCustomToolCall.custom` (request and response)."""
-    name: str
-    input: str
-
-
-@dataclasses.dataclass(eq=False, repr=False)
-class UpdateChatCompletionRequest(_Model):
-    """The spec's `updateChatCompletion.requestBody` (request)."""
-    metadata: Optional[Metadata]
-
-    _required = ('metadata',)
-    _nullable = ('metadata',)
-
-
-@dataclasses.dataclass(eq=False, repr=False)
-class CreateChatCompletionResponse(_Model):
-    """The spec's `CreateChatCompletionResponse` (response).
-
-    Deprecated fields, kept for servers that still use them: system_fingerprint.
-    """
-    id: str = _ABSENT
-    choices: List[ChatChoice] = _ABSENT
-    created: int = _ABSENT
-    model: str = _ABSENT
-    metadata: Optional[Metadata] = None
-    service_tier: Optional[ServiceTier] = None
-    system_fingerprint: Optional[str] = None
-    object: Literal["chat.completion"] = _ABSENT
-    usage: Optional[CompletionUsage] = None
-    moderation: Optional[ChatCompletionModeration] = None
-
-
-@dataclasses.dataclass(eq=False, repr=False)
-class ChatChoice(_Model):
-    """The spec's `CreateChatCompletionResponse.choices[]` (response)."""
-    finish_reason: Literal["stop", "length", "tool_calls", "content_filter", "function_call"] = _ABSENT
-    index: int = _ABSENT
-    message: ChatCompletionResponseMessage = _ABSENT
-    logprobs: Optional[ChatChoiceLogprobs] = None
-
-
-@dataclasses.dataclass(eq=False, repr=False)
-class CompletionUsage(_Model):
-    """The spec's `CompletionUsage` (response)."""
-    completion_tokens: int = _ABSENT
-    prompt_tokens: int = _ABSENT
-    total_tokens: int = _ABSENT
-    completion_tokens_details: Optional[CompletionTokensDetails] = None
-    prompt_tokens_details: Optional[PromptTokensDetails] = None
-
-
-@dataclasses.dataclass(eq=False, repr=False)
-class ChatCompletionModeration(_Model):
-    """The spec's `ChatCompletionModeration` (response)."""
-    input: Union[ChatCompletionModerationResults, ChatCompletionModerationError] = _ABSENT
-    output: Union[ChatCompletionModerationResults, ChatCompletionModerationError] = _ABSENT
-
-
-@dataclasses.dataclass(eq=False, repr=False)
-class ChatChoiceLogprobs(_Model):
-    """The spec's `CreateChatCompletionResponse.choices[].logprobs.anyOf[0]` and
-    `CreateChatCompletionStreamResponse.choices[].logprobs` (response)."""
-    content: Optional[List[ChatCompletionTokenLogprob]] = None
-    refusal: Optional[List[ChatCompletionTokenLogprob]] = None
-
-
-@dataclasses.dataclass(eq=False, repr=False)
-class ChatCompletionResponseMessage(_Model):
-    """The spec's `ChatCompletionResponseMessage` (response).
-
-    Deprecated fields, kept for servers that still use them: function_call.
-    """
-    content: Optional[str] = None
-    refusal: Optional[str] = None
-    tool_calls: Optional[ChatCompletionMessageToolCalls] = None
-    annotations: Optional[List[ChatCompletionResponseMessageAnnotation]] = None
-    role: Literal["assistant"] = _ABSENT
-    function_call: Optional[FunctionCall] = None
-    audio: Optional[ChatCompletionResponseMessageAudio] = None
-
-    def to_request(self, keep: Union[Iterable[str], bool] = ()) -> ChatCompletionRequestAssistantMessage:
-        """This reply as the assistant message of the next request: content, refusal, tool calls,
-        the audio id and function_call.  What only a response has (annotations, the audio data)
-        is left out, and so are provider fields (in `extra`) unless `keep` names them, or is True
-        for all: ``keep=chatlib.REASONING_FIELDS`` sends back the reasoning that DeepSeek's
-        thinking mode, vLLM and OpenRouter ask for in a conversation with tool calls.  By
-        default none is sent, since OpenAI rejects message fields it does not know."""
-        tool_calls = None
-        if self.tool_calls is not None:
-            tool_calls = []
-            for call in self.tool_calls:
-                if isinstance(call, ChatCompletionMessageToolCall) and call.type is None:
-                    call = ChatCompletionMessageToolCall(id=call.id, function=call.function)
-                tool_calls.append(call)
-        audio = self.audio
-        message = ChatCompletionRequestAssistantMessage(
-            content=self.content, refusal=self.refusal, tool_calls=tool_calls,
-            audio=ChatCompletionRequestAssistantMessageAudio(id=audio.id) if audio is not None and audio.id else None,
-            function_call=self.function_call)
-        extra = self._extra or {}
-        names = list(extra) if keep is True else [] if keep is False else [k for k in keep if k in extra]
-        for name in names:
-            if extra[name] is not None:
-                message.extra[name] = extra[name]
-        return message
-
-
-# Where reasoning models put their reasoning in an answer, to be sent back with it (to_request).
-REASONING_FIELDS = ("reasoning_content", "reasoning", "reasoning_details")
-
-
-@dataclasses.dataclass(eq=False, repr=False)
-class CompletionTokensDetails(_Model):
-    """The spec's `CompletionUsage.completion_tokens_details` (response)."""
-    accepted_prediction_tokens: Optional[int] = None
-    audio_tokens: Optional[int] = None
-    reasoning_tokens: Optional[int] = None
-    text_tokens: Optional[int] = None
-    rejected_prediction_tokens: Optional[int] = None
-
-
-@dataclasses.dataclass(eq=False, repr=False)
-class PromptTokensDetails(_Model):
-    """The spec's `CompletionUsage.prompt_tokens_details` (response)."""
-    audio_tokens: Optional[int] = None
-    cached_tokens: Optional[int] = None
-    text_tokens: Optional[int] = None
-    image_tokens: Optional[int] = None
-    cache_write_tokens: Optional[int] = None
-
-
-@dataclasses.dataclass(eq=False, repr=False)
-class ChatCompletionModerationResults(_Model):
-    """The spec's `ChatCompletionModerationResults` (response)."""
-    type: Literal["moderation_results"] = _ABSENT
-    model: str = _ABSENT
-    results: List[ModerationResultBody] = _ABSENT
-
-
-@dataclasses.dataclass(eq=False, repr=False)
-class ChatCompletionModerationError(_Model):
-    """The spec's `ChatCompletionModerationError` (response)."""
-    type: Literal["error"] = _ABSENT
-    code: str = _ABSENT
-    message: str = _ABSENT
-
-
-@dataclasses.dataclass(eq=False, repr=False)
-class ChatCompletionTokenLogprob(_Model):
-    """The spec's `ChatCompletionTokenLogprob` (response)."""
-    token: str = _ABSENT
-    logprob: float = _ABSENT
-    bytes: Optional[List[int]] = None
-    top_logprobs: List[TopLogprobs] = _ABSENT
-
-
-@dataclasses.dataclass(eq=False, repr=False)
-class ChatCompletionResponseMessageAnnotation(_Model):
-    """The spec's `ChatCompletionResponseMessage.annotations[]` (response)."""
-    type: Literal["url_citation"] = _ABSENT
-    url_citation: UrlCitation = _ABSENT
-
-
-@dataclasses.dataclass(eq=False, repr=False)
-class ChatCompletionResponseMessageAudio(_Model):
-    """The spec's `ChatCompletionResponseMessage.audio.anyOf[0]` (response)."""
-    id: str = _ABSENT
-    expires_at: int = _ABSENT
-    data: str = _ABSENT
-    transcript: str = _ABSENT
-
-
-@dataclasses.dataclass(eq=False, repr=False)
-class ModerationResultBody(_Model):
-    """The spec's `ModerationResultBody` (response)."""
-    type: Literal["moderation_result"] = _ABSENT
-    model: str = _ABSENT
-    flagged: bool = _ABSENT
-    categories: Dict[str, bool] = _ABSENT
-    category_scores: Dict[str, float] = _ABSENT
-    category_applied_input_types: Dict[str, List[ModerationInputType]] = _ABSENT
-
-
-@dataclasses.dataclass(eq=False, repr=False)
-class TopLogprobs(_Model):
-    """The spec's `ChatCompletionTokenLogprob.top_logprobs[]` (response)."""
-    token: str = _ABSENT
-    logprob: float = _ABSENT
-    bytes: Optional[List[int]] = None
-
-
-@dataclasses.dataclass(eq=False, repr=False)
-class UrlCitation(_Model):
-    """The spec's `ChatCompletionResponseMessage.annotations[].url_citation` (response)."""
-    end_index: int = _ABSENT
-    start_index: int = _ABSENT
-    url: str = _ABSENT
-    title: str = _ABSENT
-
-
-@dataclasses.dataclass(eq=False, repr=False)
-class CreateChatCompletionStreamResponse(_Model):
-    """The spec's `CreateChatCompletionStreamResponse` (response).
-
-    Deprecated fields, kept for servers that still use them: system_fingerprint.
-    """
-    id: str = _ABSENT
-    choices: List[ChatChoiceStream] = _ABSENT
-    created: int = _ABSENT
-    model: str = _ABSENT
-    obfuscation: Optional[str] = None
-    service_tier: Optional[ServiceTier] = None
-    system_fingerprint: Optional[str] = None
-    object: Literal["chat.completion.chunk"] = _ABSENT
-    usage: Optional[CompletionUsage] = None
-    moderation: Optional[ChatCompletionModeration] = None
-
-
-@dataclasses.dataclass(eq=False, repr=False)
-class ChatChoiceStream(_Model):
-    """The spec's `CreateChatCompletionStreamResponse.choices[]` (response)."""
-    delta: ChatCompletionStreamResponseDelta = _ABSENT
-    logprobs: Optional[ChatChoiceLogprobs] = None
-    finish_reason: Optional[Literal["stop", "length", "tool_calls", "content_filter", "function_call"]] = None
-    index: int = _ABSENT
-
-
-@dataclasses.dataclass(eq=False, repr=False)
-class ChatCompletionStreamResponseDelta(_Model):
-    """The spec's `ChatCompletionStreamResponseDelta` (response).
-
-    Deprecated fields, kept for servers that still use them: function_call.
-    """
-    content: Optional[str] = None
-    function_call: Optional[FunctionCallStream] = None
-    tool_calls: Optional[List[ChatCompletionMessageToolCallChunk]] = None
-    role: Optional[Literal["developer", "system", "user", "assistant", "tool"]] = None
-    refusal: Optional[str] = None
-
-
-@dataclasses.dataclass(eq=False, repr=False)
-class FunctionCallStream(_Model):
-    """The spec's `ChatCompletionStreamResponseDelta.function_call` and
-    `ChatCompletionMessageToolCallChunk.function` (response). Deprecated by the spec."""
-    arguments: Optional[str] = None
-    name: Optional[str] = None
-
-
-@dataclasses.dataclass(eq=False, repr=False)
-class ChatCompletionMessageToolCallChunk(_Model):
-    """The spec's `ChatCompletionMessageToolCallChunk` (response)."""
-    index: int = _ABSENT
-    id: Optional[str] = None
-    type: Optional[Literal["function"]] = None
-    function: Optional[FunctionCallStream] = None
-
-
-@dataclasses.dataclass(eq=False, repr=False)
-class ChatCompletionList(_Model):
-    """The spec's `ChatCompletionList` (response)."""
-    object: Literal["list"] = _ABSENT
-    data: List[CreateChatCompletionResponse] = _ABSENT
-    first_id: str = _ABSENT
-    last_id: str = _ABSENT
-    has_more: bool = _ABSENT
-
-
-@dataclasses.dataclass(eq=False, repr=False)
-class ChatCompletionMessageList(_Model):
-    """The spec's `ChatCompletionMessageList` (response)."""
-    object: Literal["list"] = _ABSENT
-    data: List[ChatCompletionMessageListItem] = _ABSENT
-    first_id: str = _ABSENT
-    last_id: str = _ABSENT
-    has_more: bool = _ABSENT
-
-
-@dataclasses.dataclass(eq=False, repr=False)
-class ChatCompletionMessageListItem(_Model):
-    """The spec's `ChatCompletionMessageList.data[]` (response).
-
-    Deprecated fields, kept for servers that still use them: function_call.
-    """
-    content: Optional[str] = None
-    refusal: Optional[str] = None
-    tool_calls: Optional[ChatCompletionMessageToolCalls] = None
-    annotations: Optional[List[ChatCompletionResponseMessageAnnotation]] = None
-    role: Literal["assistant"] = _ABSENT
-    function_call: Optional[FunctionCall] = None
-    audio: Optional[ChatCompletionResponseMessageAudio] = None
-    id: str = _ABSENT
-    content_parts: Optional[List[Union[ChatCompletionRequestMessageContentPartText,
-                                       ChatCompletionRequestMessageContentPartImage]]] = None
-
-
-@dataclasses.dataclass(eq=False, repr=False)
-class ChatCompletionDeleted(_Model):
-    """The spec's `ChatCompletionDeleted` (response)."""
-    object: Literal["chat.completion.deleted"] = _ABSENT
-    id: str = _ABSENT
-    deleted: bool = _ABSENT
-
-
-@dataclasses.dataclass(eq=False, repr=False)
-class ErrorResponse(_Model):
-    """The spec's `ErrorResponse` (response)."""
-    error: Error = _ABSENT
-
-
-@dataclasses.dataclass(eq=False, repr=False)
-class Error(_Model):
-    """The spec's `Error` (response)."""
-    code: Optional[str] = None
-    message: str = _ABSENT
-    param: Optional[str] = None
-    type: str = _ABSENT
-
-
-@dataclasses.dataclass(eq=False, repr=False)
-class CreateModelResponseProperties(_Model):
-    """The spec's `CreateModelResponseProperties` (request).
-
-    Deprecated fields, kept for servers that still use them: user, prompt_cache_retention.
-    """
-    metadata: Optional[Metadata] = None
-    top_logprobs: Optional[int] = None
-    temperature: Optional[float] = None
-    top_p: Optional[float] = None
-    user: Optional[str] = None
-    safety_identifier: Optional[str] = None
-    prompt_cache_key: Optional[str] = None
-    prompt_cache_retention: Optional[Literal["in_memory", "24h"]] = None
-    prompt_cache_options: Optional[PromptCacheOptionsParam] = None
-
-
-@dataclasses.dataclass(eq=False, repr=False)
-class ModelResponseProperties(_Model):
-    """The spec's `ModelResponseProperties` (request).
-
-    Deprecated fields, kept for servers that still use them: user, prompt_cache_retention.
-    """
-    metadata: Optional[Metadata] = None
-    top_logprobs: Optional[int] = None
-    temperature: Optional[float] = None
-    top_p: Optional[float] = None
-    user: Optional[str] = None
-    safety_identifier: Optional[str] = None
-    prompt_cache_key: Optional[str] = None
-    prompt_cache_retention: Optional[Literal["in_memory", "24h"]] = None
-
-
-# Unions, enums and maps of the spec, as type aliases.
-Metadata = Dict[str, str]
-ChatCompletionRequestMessage = Union[
-    ChatCompletionRequestDeveloperMessage,
-    ChatCompletionRequestSystemMessage,
-    ChatCompletionRequestUserMessage,
-    ChatCompletionRequestAssistantMessage,
-    ChatCompletionRequestToolMessage,
-    ChatCompletionRequestFunctionMessage,
-]
-ModelIdsShared = str
-ServiceTier = Literal["auto", "default", "flex", "scale", "priority", "fast"]
-ResponseModalities = List[Literal["text", "audio"]]
-Verbosity = Literal["low", "medium", "high"]
-ReasoningEffort = Literal["none", "minimal", "low", "medium", "high", "xhigh", "max"]
-WebSearchContextSize = Literal["low", "medium", "high"]
-VoiceIdsOrCustomVoice = Union[str, CustomVoice]
-StopConfiguration = Union[str, List[str]]
-ChatCompletionToolChoiceOption = Union[
-    Literal["none", "auto", "required"],
-    ChatCompletionAllowedToolsChoice,
-    ChatCompletionNamedToolChoice,
-    ChatCompletionNamedToolChoiceCustom,
-]
-ParallelToolCalls = bool
-ChatCompletionMessageToolCalls = List[Union[ChatCompletionMessageToolCall, ChatCompletionMessageCustomToolCall]]
-PromptCacheTTLEnum = Literal["30m"]
-PromptCacheModeEnum = Literal["implicit", "explicit"]
-ResponseFormatJsonSchemaSchema = Dict[str, Any]
-VoiceIdsShared = str
-FunctionParameters = Dict[str, Any]
-ChatCompletionRequestSystemMessageContentPart = ChatCompletionRequestMessageContentPartText
-ChatCompletionRequestUserMessageContentPart = Union[
-    ChatCompletionRequestMessageContentPartText,
-    ChatCompletionRequestMessageContentPartImage,
-    ChatCompletionRequestMessageContentPartAudio,
-    ChatCompletionRequestMessageContentPartFile,
-]
-ChatCompletionRequestAssistantMessageContentPart = Union[
-    ChatCompletionRequestMessageContentPartText,
-    ChatCompletionRequestMessageContentPartRefusal,
-]
-ChatCompletionRequestToolMessageContentPart = ChatCompletionRequestMessageContentPartText
-ModerationMode = Literal["score", "block"]
-ModerationInputType = Literal["text", "image"]
-
-
-# The spec's inline objects and the dataclass each is, for tools that read the spec.
-_INLINE_NAMES = {
-    'updateChatCompletion.requestBody': 'UpdateChatCompletionRequest',
-    'CreateChatCompletionRequest.web_search_options': 'WebSearchOptions',
-    'CreateChatCompletionRequest.web_search_options.user_location': 'WebSearchUserLocation',
-    'CreateChatCompletionRequest.audio': 'ChatCompletionAudio',
-    'CreateChatCompletionResponse.choices[]': 'ChatChoice',
-    'CreateChatCompletionResponse.choices[].logprobs.anyOf[0]': 'ChatChoiceLogprobs',
-    'CreateChatCompletionStreamResponse.choices[]': 'ChatChoiceStream',
-    'CreateChatCompletionStreamResponse.choices[].logprobs': 'ChatChoiceLogprobs',
-    'ChatCompletionMessageList.data[]': 'ChatCompletionMessageListItem',
-    'ChatCompletionResponseMessage.annotations[]': 'ChatCompletionResponseMessageAnnotation',
-    'ChatCompletionResponseMessage.annotations[].url_citation': 'UrlCitation',
-    'ChatCompletionResponseMessage.function_call': 'FunctionCall',
-    'ChatCompletionResponseMessage.audio.anyOf[0]': 'ChatCompletionResponseMessageAudio',
-    'ResponseFormatJsonSchema.json_schema': 'JsonSchema',
-    'VoiceIdsOrCustomVoice.anyOf[1]': 'CustomVoice',
-    'ChatCompletionStreamOptions.anyOf[0]': 'ChatCompletionStreamOptions',
-    'CustomToolChatCompletions.custom': 'CustomToolProperties',
-    'CustomToolChatCompletions.custom.format.oneOf[0]': 'CustomToolTextFormat',
-    'CustomToolChatCompletions.custom.format.oneOf[1]': 'CustomToolGrammarFormat',
-    'CustomToolChatCompletions.custom.format.oneOf[1].grammar': 'CustomGrammarFormatParam',
-    'ChatCompletionTokenLogprob.top_logprobs[]': 'TopLogprobs',
-    'CompletionUsage.completion_tokens_details': 'CompletionTokensDetails',
-    'CompletionUsage.prompt_tokens_details': 'PromptTokensDetails',
-    'ChatCompletionStreamResponseDelta.function_call': 'FunctionCallStream',
-    'ChatCompletionRequestMessageContentPartImage.image_url': 'ImageUrl',
-    'ChatCompletionRequestAssistantMessage.audio.anyOf[0]': 'ChatCompletionRequestAssistantMessageAudio',
-    'ChatCompletionRequestAssistantMessage.function_call.anyOf[0]': 'FunctionCall',
-    'ChatCompletionNamedToolChoice.function': 'FunctionName',
-    'ChatCompletionNamedToolChoiceCustom.custom': 'CustomName',
-    'ChatCompletionMessageToolCallChunk.function': 'FunctionCallStream',
-    'ChatCompletionMessageToolCall.function': 'FunctionCall',
-    'ChatCompletionMessageCustomToolCall.custom': 'CustomTool',
-    'ChatCompletionRequestMessageContentPartAudio.input_audio': 'InputAudio',
-    'ChatCompletionRequestMessageContentPartFile.file': 'FileObject',
-    'ChatCompletionStreamOptions': 'ChatCompletionStreamOptions',
-}
-
-@dataclasses.dataclass(eq=False, repr=False)
-class ListChatCompletionsQuery(_Model):
-    """The query of GET /chat/completions: `metadata` filters by key and value pairs."""
-    model: Optional[str] = None
-    metadata: Optional[Metadata] = None
-    after: Optional[str] = None
-    limit: Optional[int] = None
-    order: Optional[Literal["asc", "desc"]] = None
-
-
-@dataclasses.dataclass(eq=False, repr=False)
-class GetChatCompletionMessagesQuery(_Model):
-    """The query of GET /chat/completions/{completion_id}/messages."""
-    after: Optional[str] = None
-    limit: Optional[int] = None
-    order: Optional[Literal["asc", "desc"]] = None
-
-
-# ---------------------------------------------------------------- the Chat API
-
-_DEFAULT_MAX_BODY = 64 * 1024 * 1024
-
-
 def _check_seconds(value: object, what: str) -> float:
     if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 < value <= _MAX_SECONDS:
         raise InvalidArgumentError("%s must be a positive number of seconds up to %g, not %r"
@@ -2591,7 +1210,6 @@ def _decode_json(raw: bytes, what: str, secrets: Any = ()) -> Any:
         text = _scrub(raw.decode("utf-8", "replace"), secrets)
         shown = text if len(text) <= 200 else text[:200] + "..."
         raise JSONDeserializeError("%s is not valid JSON (%s): %r" % (what, exc, shown), text) from None
-
 
 class Client:
     """A connection to one API server: its configuration, timeouts, retries and connections.
@@ -2808,8 +1426,7 @@ class _Call:
             resp = t.open(self.method, self.url, headers, self.data, wait, client._origin, _ORIGIN_HEADERS, watch)
             self.status = status = resp.status
             self.rheaders = rheaders = resp.headers
-            if watch is not None and watch.fired:
-                raise watch.error()
+            _check_fired(watch)
             if 200 <= status < 300:
                 return self._success(resp)
             raw = self._body(resp)
@@ -2819,8 +1436,9 @@ class _Call:
         except (OSError, t.http_client.HTTPException) as exc:
             if resp is not None:
                 _release(resp, False)  # the body broke off: this connection is done
-            if watch is not None and watch.fired:
-                self.err, self.retryable = watch.error(), False
+            fired = _fired(watch)
+            if fired is not None:
+                self.err, self.retryable = fired, False
             else:
                 self.err = t.connection_error(exc, wait, self.url)
             self.err.__cause__ = exc
@@ -2877,9 +1495,7 @@ class _Call:
 
     def _body(self, resp: Any) -> bytes:
         raw = _read_capped(resp, self.client.max_body_size)
-        watch = self.watch
-        if watch is not None and watch.fired:  # http.client may take a cut body for a whole one
-            raise watch.error()
+        _check_fired(self.watch)  # http.client may take a cut body for a whole one
         _release(resp, True)
         return raw
 
@@ -2988,86 +1604,197 @@ def _query_pairs(query: Dict[str, Any], what: str) -> List[Any]:
                                        % (what, k, type(v).__name__))
     return pairs
 
+# ---------------------------------------------------------------- server-sent events and streams
 
-# The query parameters of GET /chat/completions and of GET /chat/completions/{id}/messages.
-_LIST_QUERY = ("model", "metadata", "after", "limit", "order")
-_MESSAGES_QUERY = ("after", "limit", "order")
+class ServerSentEvent:
+    """One event of a ``text/event-stream``: its `event` type, `data`, `id` and `retry`."""
 
+    __slots__ = ("event", "data", "id", "retry")
 
-def _list_params(query: Any, allowed: Tuple[Any, ...], what: str) -> List[Any]:
-    if query is None:
-        return []
-    if not isinstance(query, dict):
-        raise InvalidArgumentError("%s must be a dict or None, not %s" % (what, type(query).__name__))
-    unknown = [k for k in query if k not in allowed]
-    if unknown:
-        raise InvalidArgumentError("%s: unknown parameter %s (known: %s)%s" % (
-            what, ", ".join(map(repr, unknown)), ", ".join(allowed), _closest(str(unknown[0]), allowed)))
-    limit = query.get("limit")
-    if limit is not None and (isinstance(limit, bool) or not isinstance(limit, int) or limit < 1):
-        raise InvalidArgumentError("%s: limit must be a whole number >= 1, not %r" % (what, limit))
-    order = query.get("order")
-    if order is not None and order not in ("asc", "desc"):
-        raise InvalidArgumentError("%s: order must be 'asc' or 'desc', not %r" % (what, order))
-    for k in ("model", "after"):
-        if query.get(k) is not None and not isinstance(query[k], str):
-            raise InvalidArgumentError("%s: %s must be a string, not %r" % (what, k, query[k]))
-    md = query.get("metadata")
-    if md is not None and not isinstance(md, dict):
-        raise InvalidArgumentError("%s: metadata must be a dict of str to str" % what)
-    return _query_pairs(query, what)
-
-
-def _id_path(completion_id: object, suffix: str = "") -> str:
-    """The path of one stored completion; the id is one percent-encoded segment, whatever it holds."""
-    from urllib.parse import quote
-
-    if not isinstance(completion_id, str) or not completion_id:
-        raise InvalidArgumentError("completion_id must be a non-empty string, not %r" % (completion_id,))
-    if completion_id in (".", ".."):
-        raise InvalidArgumentError("completion_id %r would change the path" % completion_id)
-    return "/chat/completions/" + quote(completion_id, safe="") + suffix
-
-
-def _check_request(request: object, stream: bool) -> Dict[str, Any]:
-    if not isinstance(request, dict):
-        raise InvalidArgumentError("the request must be a dict, not %s" % type(request).__name__)
-    flag = request.get("stream")
-    if stream and flag is not True:
-        raise InvalidArgumentError('create_stream_byot needs "stream": true in the request '
-                                   "(got %r); use create_byot for a single response" % (flag,))
-    if not stream and flag:
-        raise InvalidArgumentError('create_byot cannot take "stream": true; use create_stream_byot')
-    return request
-
-
-class APIResponse(Generic[_T]):
-    """A parsed body together with its HTTP response: from ``chat.with_response.<method>(...)``."""
-
-    __slots__ = ("data", "info")
-
-    def __init__(self, data: _T, info: ResponseInfo) -> None:
+    def __init__(self, data: str = "", event: str = "message", id: str = "", retry: Optional[int] = None) -> None:
         self.data = data
-        self.info = info
+        self.event = event
+        self.id = id
+        self.retry = retry
 
-    @property
-    def status_code(self) -> int:
-        return self.info.status_code
+    def json(self) -> Any:
+        """The data parsed as JSON; JSONDeserializeError if it is not JSON."""
+        try:
+            return json.loads(self.data)
+        except _JSON_ERRORS as exc:
+            raise JSONDeserializeError("stream event data is not JSON: %s" % exc, self.data) from None
 
-    @property
-    def headers(self) -> Mapping[str, str]:
-        return self.info.headers
-
-    @property
-    def request_id(self) -> Optional[str]:
-        return self.info.request_id
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, ServerSentEvent):
+            return NotImplemented
+        return (self.data, self.event, self.id, self.retry) == (other.data, other.event, other.id, other.retry)
 
     def __repr__(self) -> str:
-        return "APIResponse(status_code=%d, request_id=%r, data=%s)" % (
-            self.status_code, self.request_id, type(self.data).__name__)
+        return "ServerSentEvent(event=%r, data=%r, id=%r, retry=%r)" % (self.event, self.data, self.id, self.retry)
 
 
-_READ_BLOCK = 65536  # bytes asked of the socket per read: what has arrived, up to this
+def iter_sse(chunks: Iterable[bytes], max_event_size: Optional[int] = _DEFAULT_MAX_EVENT) -> Iterator[ServerSentEvent]:
+    """Parses a ``text/event-stream`` given as an iterable of bytes of any sizes into events.
+
+    Follows the WHATWG HTML rules: lines end in LF, CRLF or a lone CR (also when a CRLF is split
+    between two chunks); a leading byte order mark is dropped; lines starting with ``:`` are
+    comments; the fields are ``event``, ``data`` (several lines are joined with ``\\n``), ``id``
+    and ``retry``, with one space after the colon removed; a blank line ends an event; an event
+    with no data line is not yielded; an unfinished event at the end is dropped.  An event is
+    yielded as soon as its blank line has arrived.  A line or event longer than `max_event_size`
+    bytes raises StreamError rather than filling memory.
+
+    >>> [e.data for e in iter_sse([b"data: a\\r\\ndata: b\\r\\n\\r\\n: ping\\n\\n"])]
+    ['a\\nb']
+    """
+    for event, data, last_id, retry in _sse_fields(chunks, max_event_size):
+        yield ServerSentEvent(data, event, last_id, retry)
+
+
+def _sse_fields(chunks: Any, max_event_size: Any) -> Iterator[Any]:
+    """The parser behind iter_sse: yields (event, data, id, retry) tuples, which cost less than
+    objects on the per-chunk path of a chat stream."""
+    parser = _SSEParser(max_event_size)
+    for chunk in chunks:
+        if chunk:
+            yield from parser.feed(chunk)
+
+
+_BOM = b"\xef\xbb\xbf"
+
+
+class _SSEParser:
+    """The WHATWG event-stream parser, fed a block of bytes at a time; feed() returns the
+    (event, data, id, retry) tuples of the events the block completed.
+
+    Its states: `start` holds the first bytes until the byte order mark is settled (None after);
+    `pending` holds the pieces of a line not yet ended (joined once, when its end arrives, so a
+    long line sent in small pieces costs linear time); `skip_lf` is set when a block ended in CR,
+    whose LF may start the next block; `data`, `event`, `last_id` and `retry` are the fields of
+    the event under way."""
+
+    __slots__ = ("limit", "data", "size", "event", "last_id", "retry", "pending", "pending_size",
+                 "skip_lf", "start")
+
+    def __init__(self, max_event_size: Optional[int]) -> None:
+        self.limit = max_event_size
+        self.data: List[bytes] = []
+        self.size = 0
+        self.event: Optional[str] = None
+        self.last_id = ""
+        self.retry: Optional[int] = None
+        self.pending: List[bytes] = []
+        self.pending_size = 0
+        self.skip_lf = False
+        self.start: Optional[bytes] = b""
+
+    def feed(self, chunk: bytes) -> List[Any]:
+        if self.skip_lf:
+            self.skip_lf = False
+            if chunk[:1] == b"\n":
+                chunk = chunk[1:]
+        if self.start is not None:
+            chunk = self.start + chunk
+            if len(chunk) < 3 and _BOM.startswith(chunk):
+                self.start = chunk
+                return []
+            self.start = None
+            if chunk[:3] == _BOM:
+                chunk = chunk[3:]
+        if not chunk:
+            return []
+        if self.pending or self.data or self.event is not None or b"\r" in chunk:
+            return self._feed(chunk)
+        # Between two events, with LF line ends: split on blank lines, and take an event that is
+        # a single "data: " line (nearly every chat chunk) without the line-by-line walk.
+        events = chunk.split(b"\n\n")
+        rest = events.pop()
+        out = []
+        limit = self.limit
+        for event in events:
+            if event[:6] == b"data: " and b"\n" not in event:
+                if limit is not None and len(event) - 5 > limit:
+                    raise StreamError("a stream event is larger than the limit of %d bytes "
+                                      "(max_event_size)" % limit)
+                out.append(("message", event[6:].decode("utf-8", "replace"), self.last_id, self.retry))
+            else:
+                lines = event.split(b"\n")
+                lines.append(b"")
+                out += self._lines(lines)
+        if rest:
+            out += self._feed(rest)
+        return out
+
+    def _feed(self, chunk: bytes) -> List[Any]:
+        """The general case: any line ends, and a line or event that spans blocks."""
+        last = chunk[-1]
+        pending = self.pending
+        if last == 10 or last == 13:  # the block ends a line
+            self.skip_lf = last == 13
+            if pending:
+                pending.append(chunk)
+                chunk = b"".join(pending)
+                self.pending = []
+                self.pending_size = 0
+            return self._lines(chunk.splitlines())
+        if b"\n" not in chunk and b"\r" not in chunk:  # the middle of a line
+            pending.append(chunk)
+            self.pending_size += len(chunk)
+            self._check_line()
+            return []
+        if pending:
+            pending.append(chunk)
+            chunk = b"".join(pending)
+        lines = chunk.splitlines()
+        tail = lines.pop()
+        self.pending = [tail]
+        self.pending_size = len(tail)
+        self._check_line()
+        return self._lines(lines)
+
+    def _check_line(self) -> None:
+        if self.limit is not None and self.pending_size > self.limit:
+            raise StreamError("a stream line is longer than the limit of %d bytes (max_event_size)" % self.limit)
+
+    def _lines(self, lines: List[bytes]) -> List[Any]:
+        out = []
+        limit = self.limit
+        data = self.data
+        for line in lines:
+            if not line:  # a blank line ends the event
+                if data:
+                    text = (data[0] if len(data) == 1 else b"\n".join(data)).decode("utf-8", "replace")
+                    out.append(("message" if self.event is None else self.event, text, self.last_id, self.retry))
+                    data = self.data = []
+                    self.size = 0
+                self.event = None
+                continue
+            if line[0] == 58:  # ":" a comment
+                continue
+            colon = line.find(b":")
+            if colon == -1:
+                field, value = line, b""
+            else:
+                field = line[:colon]
+                value = line[colon + 1:]
+                if value[:1] == b" ":
+                    value = value[1:]
+            if field == b"data":
+                data.append(value)
+                if limit is not None:
+                    self.size += len(value) + 1
+                    if self.size > limit:
+                        raise StreamError("a stream event is larger than the limit of %d bytes "
+                                          "(max_event_size)" % limit)
+            elif field == b"event":
+                self.event = value.decode("utf-8", "replace")
+            elif field == b"id":
+                if b"\0" not in value:
+                    self.last_id = value.decode("utf-8", "replace")
+            elif field == b"retry":
+                if value.isdigit():
+                    self.retry = int(value)
+        return out
 
 
 class _StreamCore:
@@ -3133,8 +1860,8 @@ class _StreamCore:
             if error is not None or (self.closed and not self.ended):
                 self.closed = True
                 _release(self.resp, False)
-                if self.watch is not None and self.watch.fired and not isinstance(error, APITimeoutError):
-                    error = self.watch.error()
+                if not isinstance(error, APITimeoutError):
+                    error = _fired(self.watch) or error
         return items, error
 
     def _parse(self, block: bytes, items: List[Any]) -> None:
@@ -3191,16 +1918,14 @@ class _StreamCore:
                 block = b"".join(parts)
             return block
         except OSError as exc:
-            if watch is not None and watch.fired:
-                raise watch.error() from None
+            _check_fired(watch)
             if _is_timeout(exc):
                 raise APITimeoutError("the stream sent nothing for %ss (timeout)" % self.timeout) from None
             raise StreamError("the connection broke mid-stream: %s" % (exc.strerror or exc)) from None
         except Exception as exc:  # http.client.IncompleteRead and its kin: a cut chunked body
             if type(exc).__module__ != "http.client" and not isinstance(exc, ValueError):
                 raise
-            if watch is not None and watch.fired:
-                raise watch.error() from None
+            _check_fired(watch)
             raise StreamError("the connection broke mid-stream: %s: %s" % (type(exc).__name__, exc)) from None
 
     def fileno(self) -> int:
@@ -3258,9 +1983,7 @@ class _StreamCore:
             return False
 
     def _body_ended(self) -> None:
-        watch = self.watch
-        if watch is not None and watch.fired:
-            raise watch.error()
+        _check_fired(self.watch)
         if getattr(self.resp, "length", None):
             raise StreamError("the connection closed mid-stream with %d bytes of the body missing"
                               % self.resp.length)
@@ -3421,6 +2144,342 @@ def _stream_error(data: str, obj: Any = None, secrets: Any = ()) -> StreamError:
     return StreamError(message, type=etype, param=param, code=code,
                        body=_scrub_json(obj, secrets) if obj is not None else _scrub(data, secrets))
 
+# ---------------------------------------------------------------- dataclasses and JSON: the one converter
+#
+# Every schema of the spec's chat endpoints is a dataclass below, named as in the spec (inline
+# objects as async-openai names them); unions, enums and maps are aliases.  The dataclasses are
+# plain: what turns them into JSON and back is one converter, `_Codec`, built once per class from
+# its fields and type hints on first use.
+#
+# Decoding (from_dict) keeps whatever the server sent: unknown keys go to `extra` and come back out
+# of to_dict, unknown enum values stay strings, missing fields are None, scalar values are kept as
+# sent.  Only a wrong shape (a string where an object or a list must be) is an error, raised as
+# JSONDeserializeError with the path of the bad value.
+
+
+# The default of a field the spec requires in a response: a type checker sees the field's own type
+# (``choices: List[ChatChoice]``), while a server that leaves the field out still decodes, and the
+# attribute is then None.
+_ABSENT: Any = None
+
+
+def _path_text(path: Any) -> str:
+    """Turns the nested (parent, key) pairs the decoders pass down into ``choices[0].message``."""
+    parts = []
+    while path is not None:
+        path, key = path
+        parts.append("[%d]" % key if isinstance(key, int) else "." + key)
+    text = "".join(reversed(parts)).lstrip(".")
+    return text or "the body"
+
+
+def _json_kind(value: Any) -> str:
+    """How an error message names the kind of a JSON value: "an object", "a string", ..."""
+    return {dict: "an object", list: "a list", str: "a string", bool: "a boolean", int: "a number",
+            float: "a number", type(None): "null"}.get(type(value), type(value).__name__)
+
+
+def _shape_error(path: Any, expected: str, value: Any) -> JSONDeserializeError:
+    return JSONDeserializeError("%s: expected %s, got %s" % (_path_text(path), expected, _json_kind(value)),
+                                value)
+
+
+class _Codec(Generic[_M]):
+    """How one dataclass is read from and written to JSON, derived from its type hints."""
+
+    def __init__(self, cls: Type[_M]) -> None:
+        import typing
+
+        hints = typing.get_type_hints(cls, globalns=globals())
+        self.cls = cls
+        self.names = tuple(f.name for f in dataclasses.fields(cls))
+        self.decoders = {name: _decoder(hints[name]) for name in self.names}
+        self.empty = dict.fromkeys(self.names)
+        self.required = cls._required
+        self.nullable = cls._nullable
+        # Fields that take request messages: an answer's message put there stands for the
+        # assistant message it was, and is sent as that (ChatCompletionResponseMessage.to_request).
+        self.replies = tuple(n for n in self.names if _mentions(hints[n], ChatCompletionRequestAssistantMessage))
+
+    def decode(self, data: Any, path: Any = None) -> _M:
+        if type(data) is not dict:
+            raise _shape_error(path, "an object (%s)" % self.cls.__name__, data)
+        values = self.empty.copy()
+        decoders = self.decoders
+        extra = None
+        for key, value in data.items():
+            if key in decoders:
+                dec = decoders[key]
+                values[key] = value if dec is None or value is None else dec(value, (path, key))
+            else:
+                if extra is None:
+                    extra = {}
+                extra[key] = value
+        if extra is not None:
+            values["_extra"] = extra
+        obj = object.__new__(self.cls)
+        obj.__dict__ = values
+        return obj
+
+    def encode(self, obj: Any) -> Dict[str, Any]:
+        out: Dict[str, Any] = {}
+        values = obj.__dict__
+        for name in self.names:
+            value = values.get(name)
+            if value is None:
+                if name in self.required:
+                    if name not in self.nullable:
+                        raise InvalidArgumentError("%s.%s is required" % (self.cls.__name__, name))
+                    out[name] = None
+                continue
+            out[name] = _to_json(value)
+        for name in self.replies:
+            _send_replies_as_requests(values.get(name), out.get(name))
+        extra = values.get("_extra")
+        if extra:
+            for key, value in extra.items():
+                if key not in out:
+                    out[key] = _to_json(value)
+        return out
+
+
+def _mentions(tp: Any, cls: type) -> bool:
+    """Whether type hint `tp` is `cls` or has it among its arguments, however deep."""
+    return tp is cls or any(_mentions(arg, cls) for arg in _type_args(tp))
+
+
+def _send_replies_as_requests(messages: Any, encoded: Any) -> None:
+    """Rewrites, in `encoded`, each ChatCompletionResponseMessage of `messages` as the request."""
+    if type(messages) in (list, tuple) and type(encoded) is list:
+        for i, m in enumerate(messages):
+            if isinstance(m, ChatCompletionResponseMessage):
+                encoded[i] = m.to_request().to_dict()
+
+
+def _codec(cls: Type[_M]) -> _Codec[_M]:
+    codec: Optional[_Codec[_M]] = cls.__dict__.get("_codec")
+    if codec is None:
+        codec = _Codec(cls)
+        setattr(cls, "_codec", codec)  # two threads may both build it; they build the same thing
+    return codec
+
+
+def _type_args(tp: Any) -> Tuple[Any, ...]:
+    """The arguments of a subscripted type hint (``List[int]`` -> ``(int,)``), else ()."""
+    return getattr(tp, "__args__", None) or ()
+
+
+def _decoder(tp: Any) -> Any:
+    """A function (value, path) -> decoded value for type hint `tp`, or None where the JSON value
+    is kept as it is (strings, numbers, booleans, literals, Any, and containers of those)."""
+    import typing
+
+    origin = getattr(tp, "__origin__", None)
+    args = _type_args(tp)
+    if isinstance(tp, type) and issubclass(tp, _Model):
+        return _codec(tp).decode
+    if origin is list:
+        item = _decoder(args[0])
+
+        def decode_list(value: Any, path: Any) -> Any:
+            if type(value) is not list:
+                raise _shape_error(path, "a list", value)
+            if item is None:
+                return value
+            return [v if v is None else item(v, (path, i)) for i, v in enumerate(value)]
+        return decode_list
+    if origin is dict:
+        item = _decoder(args[1])
+
+        def decode_map(value: Any, path: Any) -> Any:
+            if type(value) is not dict:
+                raise _shape_error(path, "an object", value)
+            if item is None:
+                return value
+            return {k: v if v is None else item(v, (path, k)) for k, v in value.items()}
+        return decode_map
+    if origin is typing.Union:
+        return _union_decoder([a for a in args if a is not type(None)])
+    return None
+
+
+def _union_decoder(options: List[Any]) -> Any:
+    """Decodes a union: objects by their discriminator (``type`` or ``role``), a string or a list
+    where the union allows one.  An object of a kind chatlib does not know is kept as a dict."""
+    import typing
+
+    if len(options) == 1:
+        return _decoder(options[0])
+    models = [o for o in options if isinstance(o, type) and issubclass(o, _Model)]
+    lists = [o for o in options if getattr(o, "__origin__", None) is list]
+    scalars = [o for o in options if o not in models and o not in lists]
+    list_decoder = _decoder(lists[0]) if lists else None
+    key, table = None, {}
+    for m in models:
+        hints = typing.get_type_hints(m, globalns=globals())
+        for field in ("type", "role"):
+            lit: Any = hints.get(field)
+            if getattr(lit, "__origin__", None) is typing.Union:  # Optional[Literal["x"]]
+                lit = [a for a in lit.__args__ if a is not type(None)][0]
+            lit_args: Tuple[Any, ...] = getattr(lit, "__args__", ())
+            if len(lit_args) == 1 and isinstance(lit_args[0], str):
+                key = field
+                table[lit_args[0]] = _codec(m).decode
+                break
+    # Without a discriminator the spec's first variant is meant (a tool call without "type" is a
+    # function call); with one chatlib does not know, the object is kept as a dict.
+    first = _codec(models[0]).decode if models else None
+    expected = " or ".join(["an object"] * bool(models) + ["a list"] * bool(lists) + ["a string"] * bool(scalars))
+
+    def decode_union(value: Any, path: Any) -> Any:
+        kind = type(value)
+        if kind is dict and first is not None:
+            tag = value.get(key) if key else None
+            if tag is None:
+                return first(value, path)
+            if type(tag) is not str:
+                raise _shape_error((path, key), "a string", tag)
+            dec = table.get(tag)
+            return dec(value, path) if dec is not None else value
+        if kind is list and list_decoder is not None:
+            return list_decoder(value, path)
+        if scalars and kind is not dict and kind is not list:
+            return value
+        raise _shape_error(path, expected, value)
+    return decode_union
+
+
+def _to_json(value: Any) -> Any:
+    """A value of a dataclass field as JSON data: dataclasses, lists and dicts are walked."""
+    kind = type(value)
+    if kind is str or kind is int or kind is float or kind is bool or value is None:
+        return value
+    if isinstance(value, _Model):
+        return value.to_dict()
+    if kind is list or kind is tuple:
+        return [_to_json(v) for v in value]
+    if kind is dict:
+        return {k: _to_json(v) for k, v in value.items()}
+    return value  # anything else is json's to judge when the request is sent
+
+
+class _Model:
+    """What every spec dataclass shares: ``from_dict``, ``to_dict``, ``extra``, ``==`` and repr."""
+
+    _required: Tuple[Any, ...] = ()   # request fields always written (as null when None and nullable)
+    _nullable: Tuple[Any, ...] = ()
+    _extra: Optional[Dict[str, Any]] = None  # keys the server sent that the spec does not define
+    if TYPE_CHECKING:  # what @dataclass gives every subclass
+        __dataclass_fields__: ClassVar[Dict[str, Any]]
+
+    @classmethod
+    def from_dict(cls: Type[_M], data: Dict[str, Any]) -> _M:
+        """Builds an instance from parsed JSON; see the notes on forward compatibility above."""
+        return _codec(cls).decode(data)
+
+    def to_dict(self) -> Dict[str, Any]:
+        """The JSON object for this instance: fields left as None are left out, unknown keys kept."""
+        return _codec(type(self)).encode(self)
+
+    @property
+    def extra(self) -> Dict[str, Any]:
+        """Keys the server sent that this class has no field for; written back by to_dict."""
+        extra = self._extra
+        if extra is None:
+            extra = self._extra = {}
+        return extra
+
+    def __eq__(self, other: object) -> bool:
+        if type(other) is not type(self):
+            return NotImplemented
+        a, b = self.__dict__, other.__dict__
+        return (all(a.get(n) == b.get(n) for n in _codec(type(self)).names)
+                and (a.get("_extra") or {}) == (b.get("_extra") or {}))
+
+    __hash__ = None  # type: ignore[assignment]  # mutable: not hashable
+
+    def __repr__(self) -> str:
+        values = self.__dict__
+        shown = ", ".join("%s=%r" % (n, values.get(n)) for n in _codec(type(self)).names if values.get(n) is not None)
+        return "%s(%s)" % (type(self).__name__, shown)
+
+# ---------------------------------------------------------------- the Chat API
+
+# The query parameters of GET /chat/completions and of GET /chat/completions/{id}/messages.
+_LIST_QUERY = ("model", "metadata", "after", "limit", "order")
+_MESSAGES_QUERY = ("after", "limit", "order")
+
+
+def _list_params(query: Any, allowed: Tuple[Any, ...], what: str) -> List[Any]:
+    if query is None:
+        return []
+    if not isinstance(query, dict):
+        raise InvalidArgumentError("%s must be a dict or None, not %s" % (what, type(query).__name__))
+    unknown = [k for k in query if k not in allowed]
+    if unknown:
+        raise InvalidArgumentError("%s: unknown parameter %s (known: %s)%s" % (
+            what, ", ".join(map(repr, unknown)), ", ".join(allowed), _closest(str(unknown[0]), allowed)))
+    limit = query.get("limit")
+    if limit is not None and (isinstance(limit, bool) or not isinstance(limit, int) or limit < 1):
+        raise InvalidArgumentError("%s: limit must be a whole number >= 1, not %r" % (what, limit))
+    order = query.get("order")
+    if order is not None and order not in ("asc", "desc"):
+        raise InvalidArgumentError("%s: order must be 'asc' or 'desc', not %r" % (what, order))
+    for k in ("model", "after"):
+        if query.get(k) is not None and not isinstance(query[k], str):
+            raise InvalidArgumentError("%s: %s must be a string, not %r" % (what, k, query[k]))
+    md = query.get("metadata")
+    if md is not None and not isinstance(md, dict):
+        raise InvalidArgumentError("%s: metadata must be a dict of str to str" % what)
+    return _query_pairs(query, what)
+
+
+def _id_path(completion_id: object, suffix: str = "") -> str:
+    """The path of one stored completion; the id is one percent-encoded segment, whatever it holds."""
+    from urllib.parse import quote
+
+    if not isinstance(completion_id, str) or not completion_id:
+        raise InvalidArgumentError("completion_id must be a non-empty string, not %r" % (completion_id,))
+    if completion_id in (".", ".."):
+        raise InvalidArgumentError("completion_id %r would change the path" % completion_id)
+    return "/chat/completions/" + quote(completion_id, safe="") + suffix
+
+
+def _check_request(request: object, stream: bool) -> Dict[str, Any]:
+    if not isinstance(request, dict):
+        raise InvalidArgumentError("the request must be a dict, not %s" % type(request).__name__)
+    flag = request.get("stream")
+    if stream and flag is not True:
+        raise InvalidArgumentError('create_stream_byot needs "stream": true in the request '
+                                   "(got %r); use create_byot for a single response" % (flag,))
+    if not stream and flag:
+        raise InvalidArgumentError('create_byot cannot take "stream": true; use create_stream_byot')
+    return request
+
+class APIResponse(Generic[_T]):
+    """A parsed body together with its HTTP response: from ``chat.with_response.<method>(...)``."""
+
+    __slots__ = ("data", "info")
+
+    def __init__(self, data: _T, info: ResponseInfo) -> None:
+        self.data = data
+        self.info = info
+
+    @property
+    def status_code(self) -> int:
+        return self.info.status_code
+
+    @property
+    def headers(self) -> Mapping[str, str]:
+        return self.info.headers
+
+    @property
+    def request_id(self) -> Optional[str]:
+        return self.info.request_id
+
+    def __repr__(self) -> str:
+        return "APIResponse(status_code=%d, request_id=%r, data=%s)" % (
+            self.status_code, self.request_id, type(self.data).__name__)
 
 class _ChatBase:
     """What the four method sets (Chat, AsyncChat and their with_response twins) share: the
@@ -3703,7 +2762,6 @@ def _page_items(page: Any, query: Dict[str, Any], decode: Any) -> Tuple[Any, ...
     if not isinstance(last, str) or not last or last == query.get("after"):
         raise APIError("the server says there are more pages but gives no new cursor (last id %r)" % (last,))
     return items, dict(query, after=last)
-
 
 # ---------------------------------------------------------------- the Chat API, async
 #
@@ -4377,8 +3435,33 @@ def _query_dict(query: Any, cls: Any, fields: Optional[Dict[str, Any]] = None) -
         return query
     raise InvalidArgumentError("query must be a %s, a dict or None, not %s" % (cls.__name__, type(query).__name__))
 
-
 # ---------------------------------------------------------------- helpers for chat applications
+
+# Where reasoning models put their reasoning in an answer, to be sent back with it (to_request).
+REASONING_FIELDS = ("reasoning_content", "reasoning", "reasoning_details")
+
+
+def _assistant_request(reply: ChatCompletionResponseMessage, keep: Union[Iterable[str], bool]) -> ChatCompletionRequestAssistantMessage:
+    """ChatCompletionResponseMessage.to_request: the answer as the assistant message it was."""
+    tool_calls = None
+    if reply.tool_calls is not None:
+        tool_calls = []
+        for call in reply.tool_calls:
+            if isinstance(call, ChatCompletionMessageToolCall) and call.type is None:
+                call = ChatCompletionMessageToolCall(id=call.id, function=call.function)
+            tool_calls.append(call)
+    audio = reply.audio
+    message = ChatCompletionRequestAssistantMessage(
+        content=reply.content, refusal=reply.refusal, tool_calls=tool_calls,
+        audio=ChatCompletionRequestAssistantMessageAudio(id=audio.id) if audio is not None and audio.id else None,
+        function_call=reply.function_call)
+    extra = reply._extra or {}
+    names = list(extra) if keep is True else [] if keep is False else [k for k in keep if k in extra]
+    for name in names:
+        if extra[name] is not None:
+            message.extra[name] = extra[name]
+    return message
+
 
 _STREAM_ONLY = ("choices", "usage", "object", "obfuscation")
 _CHOICE_KEYS = frozenset(("index", "delta", "finish_reason", "logprobs"))
@@ -4995,7 +4078,6 @@ def parse_completion(completion: Union[CreateChatCompletionResponse, Dict[str, A
         raise JSONDeserializeError("the answer does not fit %s: %s" % (cls.__name__, exc), content) from None
     return parsed
 
-
 # ---------------------------------------------------------------- command line
 
 _CLI_EXAMPLES = """\
@@ -5249,6 +4331,893 @@ def _cli_readline(history: Optional[str]) -> None:
             pass
         atexit.register(readline.write_history_file, history)
 
+# ---------------------------------------------------------------- types: the spec's schemas, declared (no logic here)
+
+@dataclasses.dataclass(eq=False, repr=False)
+class CreateChatCompletionRequest(_Model):
+    """The spec's `CreateChatCompletionRequest` (request).
+
+    Deprecated fields, kept for servers that still use them: user, prompt_cache_retention,
+    max_tokens, seed, function_call, functions.
+    """
+    messages: List[ChatCompletionRequestMessage]
+    model: str
+    metadata: Optional[Metadata] = None
+    top_logprobs: Optional[int] = None
+    temperature: Optional[float] = None
+    top_p: Optional[float] = None
+    user: Optional[str] = None
+    safety_identifier: Optional[str] = None
+    prompt_cache_key: Optional[str] = None
+    prompt_cache_retention: Optional[Literal["in_memory", "24h"]] = None
+    prompt_cache_options: Optional[PromptCacheOptionsParam] = None
+    service_tier: Optional[ServiceTier] = None
+    modalities: Optional[ResponseModalities] = None
+    verbosity: Optional[Verbosity] = None
+    reasoning_effort: Optional[ReasoningEffort] = None
+    max_completion_tokens: Optional[int] = None
+    frequency_penalty: Optional[float] = None
+    presence_penalty: Optional[float] = None
+    web_search_options: Optional[WebSearchOptions] = None
+    response_format: Optional[Union[ResponseFormatText, ResponseFormatJsonSchema, ResponseFormatJsonObject]] = None
+    audio: Optional[ChatCompletionAudio] = None
+    store: Optional[bool] = None
+    moderation: Optional[ModerationParam] = None
+    stream: Optional[bool] = None
+    stop: Optional[StopConfiguration] = None
+    logit_bias: Optional[Dict[str, int]] = None
+    logprobs: Optional[bool] = None
+    max_tokens: Optional[int] = None
+    n: Optional[int] = None
+    prediction: Optional[PredictionContent] = None
+    seed: Optional[int] = None
+    stream_options: Optional[ChatCompletionStreamOptions] = None
+    tools: Optional[List[Union[ChatCompletionTool, CustomToolChatCompletions]]] = None
+    tool_choice: Optional[ChatCompletionToolChoiceOption] = None
+    parallel_tool_calls: Optional[ParallelToolCalls] = None
+    function_call: Optional[Union[Literal["none", "auto"], ChatCompletionFunctionCallOption]] = None
+    functions: Optional[List[ChatCompletionFunctions]] = None
+
+    _required = ('messages', 'model')
+
+
+@dataclasses.dataclass(eq=False, repr=False)
+class WebSearchOptions(_Model):
+    """The spec's `CreateChatCompletionRequest.web_search_options` (request)."""
+    user_location: Optional[WebSearchUserLocation] = None
+    search_context_size: Optional[WebSearchContextSize] = None
+
+
+@dataclasses.dataclass(eq=False, repr=False)
+class ChatCompletionAudio(_Model):
+    """The spec's `CreateChatCompletionRequest.audio` (request)."""
+    voice: VoiceIdsOrCustomVoice
+    format: Literal["wav", "aac", "mp3", "flac", "opus", "pcm16"]
+
+    _required = ('voice', 'format')
+
+
+@dataclasses.dataclass(eq=False, repr=False)
+class PromptCacheOptionsParam(_Model):
+    """The spec's `PromptCacheOptionsParam` (request)."""
+    ttl: Optional[PromptCacheTTLEnum] = None
+    mode: Optional[PromptCacheModeEnum] = None
+
+
+@dataclasses.dataclass(eq=False, repr=False)
+class ResponseFormatText(_Model):
+    """The spec's `ResponseFormatText` (request)."""
+    type: Literal["text"] = "text"
+
+    _required = ('type',)
+
+
+@dataclasses.dataclass(eq=False, repr=False)
+class ResponseFormatJsonSchema(_Model):
+    """The spec's `ResponseFormatJsonSchema` (request)."""
+    json_schema: JsonSchema
+    type: Literal["json_schema"] = "json_schema"
+
+    _required = ('type', 'json_schema')
+
+
+@dataclasses.dataclass(eq=False, repr=False)
+class ResponseFormatJsonObject(_Model):
+    """The spec's `ResponseFormatJsonObject` (request)."""
+    type: Literal["json_object"] = "json_object"
+
+    _required = ('type',)
+
+
+@dataclasses.dataclass(eq=False, repr=False)
+class ModerationParam(_Model):
+    """The spec's `ModerationParam` (request)."""
+    model: str
+    policy: Optional[ModerationPolicyParam] = None
+
+    _required = ('model',)
+
+
+@dataclasses.dataclass(eq=False, repr=False)
+class PredictionContent(_Model):
+    """The spec's `PredictionContent` (request)."""
+    content: Union[str, List[ChatCompletionRequestMessageContentPartText]]
+    type: Literal["content"] = "content"
+
+    _required = ('type', 'content')
+
+
+@dataclasses.dataclass(eq=False, repr=False)
+class ChatCompletionStreamOptions(_Model):
+    """The spec's `ChatCompletionStreamOptions.anyOf[0]` (request)."""
+    include_usage: Optional[bool] = None
+    include_obfuscation: Optional[bool] = None
+
+
+@dataclasses.dataclass(eq=False, repr=False)
+class ChatCompletionTool(_Model):
+    """The spec's `ChatCompletionTool` (request)."""
+    function: FunctionObject
+    type: Literal["function"] = "function"
+
+    _required = ('type', 'function')
+
+
+@dataclasses.dataclass(eq=False, repr=False)
+class CustomToolChatCompletions(_Model):
+    """The spec's `CustomToolChatCompletions` (request)."""
+    custom: CustomToolProperties
+    type: Literal["custom"] = "custom"
+
+    _required = ('type', 'custom')
+
+
+@dataclasses.dataclass(eq=False, repr=False)
+class ChatCompletionFunctionCallOption(_Model):
+    """The spec's `ChatCompletionFunctionCallOption` (request)."""
+    name: str
+
+    _required = ('name',)
+
+
+@dataclasses.dataclass(eq=False, repr=False)
+class ChatCompletionFunctions(_Model):
+    """The spec's `ChatCompletionFunctions` (request). Deprecated by the spec."""
+    name: str
+    description: Optional[str] = None
+    parameters: Optional[FunctionParameters] = None
+
+    _required = ('name',)
+
+
+@dataclasses.dataclass(eq=False, repr=False)
+class WebSearchUserLocation(_Model):
+    """The spec's `CreateChatCompletionRequest.web_search_options.user_location` (request)."""
+    approximate: WebSearchLocation
+    type: Literal["approximate"] = "approximate"
+
+    _required = ('type', 'approximate')
+
+
+@dataclasses.dataclass(eq=False, repr=False)
+class ChatCompletionRequestDeveloperMessage(_Model):
+    """The spec's `ChatCompletionRequestDeveloperMessage` (request)."""
+    content: Union[str, List[ChatCompletionRequestMessageContentPartText]]
+    role: Literal["developer"] = "developer"
+    name: Optional[str] = None
+
+    _required = ('content', 'role')
+
+
+@dataclasses.dataclass(eq=False, repr=False)
+class ChatCompletionRequestSystemMessage(_Model):
+    """The spec's `ChatCompletionRequestSystemMessage` (request)."""
+    content: Union[str, List[ChatCompletionRequestSystemMessageContentPart]]
+    role: Literal["system"] = "system"
+    name: Optional[str] = None
+
+    _required = ('content', 'role')
+
+
+@dataclasses.dataclass(eq=False, repr=False)
+class ChatCompletionRequestUserMessage(_Model):
+    """The spec's `ChatCompletionRequestUserMessage` (request)."""
+    content: Union[str, List[ChatCompletionRequestUserMessageContentPart]]
+    role: Literal["user"] = "user"
+    name: Optional[str] = None
+
+    _required = ('content', 'role')
+
+
+@dataclasses.dataclass(eq=False, repr=False)
+class ChatCompletionRequestAssistantMessage(_Model):
+    """The spec's `ChatCompletionRequestAssistantMessage` (request)."""
+    content: Optional[Union[str, List[ChatCompletionRequestAssistantMessageContentPart]]] = None
+    refusal: Optional[str] = None
+    role: Literal["assistant"] = "assistant"
+    name: Optional[str] = None
+    audio: Optional[ChatCompletionRequestAssistantMessageAudio] = None
+    tool_calls: Optional[ChatCompletionMessageToolCalls] = None
+    function_call: Optional[FunctionCall] = None
+
+    # content is always written, as null when there is none: beside tool calls, some servers'
+    # chat templates need the key, and a request read with from_dict comes back out as it was.
+    _required = ('role', 'content')
+    _nullable = ('content',)
+
+
+@dataclasses.dataclass(eq=False, repr=False)
+class ChatCompletionRequestToolMessage(_Model):
+    """The spec's `ChatCompletionRequestToolMessage` (request)."""
+    content: Union[str, List[ChatCompletionRequestToolMessageContentPart]]
+    tool_call_id: str
+    role: Literal["tool"] = "tool"
+
+    _required = ('role', 'content', 'tool_call_id')
+
+
+@dataclasses.dataclass(eq=False, repr=False)
+class ChatCompletionRequestFunctionMessage(_Model):
+    """The spec's `ChatCompletionRequestFunctionMessage` (request). Deprecated by the spec."""
+    content: Optional[str]
+    name: str
+    role: Literal["function"] = "function"
+
+    _required = ('role', 'content', 'name')
+    _nullable = ('content',)
+
+
+@dataclasses.dataclass(eq=False, repr=False)
+class JsonSchema(_Model):
+    """The spec's `ResponseFormatJsonSchema.json_schema` (request)."""
+    name: str
+    description: Optional[str] = None
+    schema: Optional[ResponseFormatJsonSchemaSchema] = None
+    strict: Optional[bool] = None
+
+    _required = ('name',)
+
+
+@dataclasses.dataclass(eq=False, repr=False)
+class ModerationPolicyParam(_Model):
+    """The spec's `ModerationPolicyParam` (request)."""
+    input: Optional[ModerationConfigParam] = None
+    output: Optional[ModerationConfigParam] = None
+
+
+@dataclasses.dataclass(eq=False, repr=False)
+class ChatCompletionRequestMessageContentPartText(_Model):
+    """The spec's `ChatCompletionRequestMessageContentPartText` (request and response)."""
+    text: str
+    type: Literal["text"] = "text"
+    prompt_cache_breakpoint: Optional[PromptCacheBreakpointParam] = None
+
+    _required = ('type', 'text')
+
+
+@dataclasses.dataclass(eq=False, repr=False)
+class FunctionObject(_Model):
+    """The spec's `FunctionObject` (request)."""
+    name: str
+    description: Optional[str] = None
+    parameters: Optional[FunctionParameters] = None
+    strict: Optional[bool] = None
+
+    _required = ('name',)
+
+
+@dataclasses.dataclass(eq=False, repr=False)
+class CustomToolProperties(_Model):
+    """The spec's `CustomToolChatCompletions.custom` (request)."""
+    name: str
+    description: Optional[str] = None
+    format: Optional[Union[CustomToolTextFormat, CustomToolGrammarFormat]] = None
+
+    _required = ('name',)
+
+
+@dataclasses.dataclass(eq=False, repr=False)
+class ChatCompletionAllowedToolsChoice(_Model):
+    """The spec's `ChatCompletionAllowedToolsChoice` (request)."""
+    allowed_tools: ChatCompletionAllowedTools
+    type: Literal["allowed_tools"] = "allowed_tools"
+
+    _required = ('type', 'allowed_tools')
+
+
+@dataclasses.dataclass(eq=False, repr=False)
+class ChatCompletionNamedToolChoice(_Model):
+    """The spec's `ChatCompletionNamedToolChoice` (request)."""
+    function: FunctionName
+    type: Literal["function"] = "function"
+
+    _required = ('type', 'function')
+
+
+@dataclasses.dataclass(eq=False, repr=False)
+class ChatCompletionNamedToolChoiceCustom(_Model):
+    """The spec's `ChatCompletionNamedToolChoiceCustom` (request)."""
+    custom: CustomName
+    type: Literal["custom"] = "custom"
+
+    _required = ('type', 'custom')
+
+
+@dataclasses.dataclass(eq=False, repr=False)
+class WebSearchLocation(_Model):
+    """The spec's `WebSearchLocation` (request)."""
+    country: Optional[str] = None
+    region: Optional[str] = None
+    city: Optional[str] = None
+    timezone: Optional[str] = None
+
+
+@dataclasses.dataclass(eq=False, repr=False)
+class CustomVoice(_Model):
+    """The spec's `VoiceIdsOrCustomVoice.anyOf[1]` (request)."""
+    id: str
+
+    _required = ('id',)
+
+
+@dataclasses.dataclass(eq=False, repr=False)
+class ChatCompletionRequestAssistantMessageAudio(_Model):
+    """The spec's `ChatCompletionRequestAssistantMessage.audio.anyOf[0]` (request)."""
+    id: str
+
+    _required = ('id',)
+
+
+@dataclasses.dataclass(eq=False, repr=False)
+class FunctionCall(_Model):
+    """The spec's `ChatCompletionResponseMessage.function_call` and
+    `ChatCompletionRequestAssistantMessage.function_call.anyOf[0]` and
+    `ChatCompletionMessageToolCall.function` (request and response). Deprecated by the spec."""
+    arguments: str
+    name: str
+
+
+@dataclasses.dataclass(eq=False, repr=False)
+class ModerationConfigParam(_Model):
+    """The spec's `ModerationConfigParam` (request)."""
+    mode: ModerationMode
+
+    _required = ('mode',)
+
+
+@dataclasses.dataclass(eq=False, repr=False)
+class PromptCacheBreakpointParam(_Model):
+    """The spec's `PromptCacheBreakpointParam` (request and response)."""
+    mode: Literal["explicit"] = "explicit"
+
+
+@dataclasses.dataclass(eq=False, repr=False)
+class CustomToolTextFormat(_Model):
+    """The spec's `CustomToolChatCompletions.custom.format.oneOf[0]` (request)."""
+    type: Literal["text"] = "text"
+
+    _required = ('type',)
+
+
+@dataclasses.dataclass(eq=False, repr=False)
+class CustomToolGrammarFormat(_Model):
+    """The spec's `CustomToolChatCompletions.custom.format.oneOf[1]` (request)."""
+    grammar: CustomGrammarFormatParam
+    type: Literal["grammar"] = "grammar"
+
+    _required = ('type', 'grammar')
+
+
+@dataclasses.dataclass(eq=False, repr=False)
+class ChatCompletionAllowedTools(_Model):
+    """The spec's `ChatCompletionAllowedTools` (request)."""
+    mode: Literal["auto", "required"]
+    tools: List[Dict[str, Any]]
+
+    _required = ('mode', 'tools')
+
+
+@dataclasses.dataclass(eq=False, repr=False)
+class FunctionName(_Model):
+    """The spec's `ChatCompletionNamedToolChoice.function` (request)."""
+    name: str
+
+    _required = ('name',)
+
+
+@dataclasses.dataclass(eq=False, repr=False)
+class CustomName(_Model):
+    """The spec's `ChatCompletionNamedToolChoiceCustom.custom` (request)."""
+    name: str
+
+    _required = ('name',)
+
+
+@dataclasses.dataclass(eq=False, repr=False)
+class ChatCompletionRequestMessageContentPartImage(_Model):
+    """The spec's `ChatCompletionRequestMessageContentPartImage` (request and response)."""
+    image_url: ImageUrl
+    type: Literal["image_url"] = "image_url"
+    prompt_cache_breakpoint: Optional[PromptCacheBreakpointParam] = None
+
+    _required = ('type', 'image_url')
+
+
+@dataclasses.dataclass(eq=False, repr=False)
+class ChatCompletionRequestMessageContentPartAudio(_Model):
+    """The spec's `ChatCompletionRequestMessageContentPartAudio` (request)."""
+    input_audio: InputAudio
+    type: Literal["input_audio"] = "input_audio"
+    prompt_cache_breakpoint: Optional[PromptCacheBreakpointParam] = None
+
+    _required = ('type', 'input_audio')
+
+
+@dataclasses.dataclass(eq=False, repr=False)
+class ChatCompletionRequestMessageContentPartFile(_Model):
+    """The spec's `ChatCompletionRequestMessageContentPartFile` (request)."""
+    file: FileObject
+    type: Literal["file"] = "file"
+    prompt_cache_breakpoint: Optional[PromptCacheBreakpointParam] = None
+
+    _required = ('type', 'file')
+
+
+@dataclasses.dataclass(eq=False, repr=False)
+class ChatCompletionMessageToolCall(_Model):
+    """The spec's `ChatCompletionMessageToolCall` (request and response)."""
+    id: str
+    function: FunctionCall
+    type: Literal["function"] = "function"
+
+
+@dataclasses.dataclass(eq=False, repr=False)
+class ChatCompletionMessageCustomToolCall(_Model):
+    """The spec's `ChatCompletionMessageCustomToolCall` (request and response)."""
+    id: str
+    custom: CustomTool
+    type: Literal["custom"] = "custom"
+
+
+@dataclasses.dataclass(eq=False, repr=False)
+class ChatCompletionRequestMessageContentPartRefusal(_Model):
+    """The spec's `ChatCompletionRequestMessageContentPartRefusal` (request)."""
+    refusal: str
+    type: Literal["refusal"] = "refusal"
+
+    _required = ('type', 'refusal')
+
+
+@dataclasses.dataclass(eq=False, repr=False)
+class CustomGrammarFormatParam(_Model):
+    """The spec's `CustomToolChatCompletions.custom.format.oneOf[1].grammar` (request)."""
+    definition: str
+    syntax: Literal["lark", "regex"]
+
+    _required = ('definition', 'syntax')
+
+
+@dataclasses.dataclass(eq=False, repr=False)
+class ImageUrl(_Model):
+    """The spec's `ChatCompletionRequestMessageContentPartImage.image_url` (request and response)."""
+    url: str
+    detail: Optional[Literal["auto", "low", "high"]] = None
+
+    _required = ('url',)
+
+
+@dataclasses.dataclass(eq=False, repr=False)
+class InputAudio(_Model):
+    """The spec's `ChatCompletionRequestMessageContentPartAudio.input_audio` (request)."""
+    data: str
+    format: Literal["wav", "mp3"]
+
+    _required = ('data', 'format')
+
+
+@dataclasses.dataclass(eq=False, repr=False)
+class FileObject(_Model):
+    """The spec's `ChatCompletionRequestMessageContentPartFile.file` (request)."""
+    filename: Optional[str] = None
+    file_data: Optional[str] = None
+    file_id: Optional[str] = None
+
+
+@dataclasses.dataclass(eq=False, repr=False)
+class CustomTool(_Model):
+    """The spec's `ChatCompletionMessageCustomToolCall.custom` (request and response)."""
+    name: str
+    input: str
+
+
+@dataclasses.dataclass(eq=False, repr=False)
+class UpdateChatCompletionRequest(_Model):
+    """The spec's `updateChatCompletion.requestBody` (request)."""
+    metadata: Optional[Metadata]
+
+    _required = ('metadata',)
+    _nullable = ('metadata',)
+
+
+@dataclasses.dataclass(eq=False, repr=False)
+class CreateChatCompletionResponse(_Model):
+    """The spec's `CreateChatCompletionResponse` (response).
+
+    Deprecated fields, kept for servers that still use them: system_fingerprint.
+    """
+    id: str = _ABSENT
+    choices: List[ChatChoice] = _ABSENT
+    created: int = _ABSENT
+    model: str = _ABSENT
+    metadata: Optional[Metadata] = None
+    service_tier: Optional[ServiceTier] = None
+    system_fingerprint: Optional[str] = None
+    object: Literal["chat.completion"] = _ABSENT
+    usage: Optional[CompletionUsage] = None
+    moderation: Optional[ChatCompletionModeration] = None
+
+
+@dataclasses.dataclass(eq=False, repr=False)
+class ChatChoice(_Model):
+    """The spec's `CreateChatCompletionResponse.choices[]` (response)."""
+    finish_reason: Literal["stop", "length", "tool_calls", "content_filter", "function_call"] = _ABSENT
+    index: int = _ABSENT
+    message: ChatCompletionResponseMessage = _ABSENT
+    logprobs: Optional[ChatChoiceLogprobs] = None
+
+
+@dataclasses.dataclass(eq=False, repr=False)
+class CompletionUsage(_Model):
+    """The spec's `CompletionUsage` (response)."""
+    completion_tokens: int = _ABSENT
+    prompt_tokens: int = _ABSENT
+    total_tokens: int = _ABSENT
+    completion_tokens_details: Optional[CompletionTokensDetails] = None
+    prompt_tokens_details: Optional[PromptTokensDetails] = None
+
+
+@dataclasses.dataclass(eq=False, repr=False)
+class ChatCompletionModeration(_Model):
+    """The spec's `ChatCompletionModeration` (response)."""
+    input: Union[ChatCompletionModerationResults, ChatCompletionModerationError] = _ABSENT
+    output: Union[ChatCompletionModerationResults, ChatCompletionModerationError] = _ABSENT
+
+
+@dataclasses.dataclass(eq=False, repr=False)
+class ChatChoiceLogprobs(_Model):
+    """The spec's `CreateChatCompletionResponse.choices[].logprobs.anyOf[0]` and
+    `CreateChatCompletionStreamResponse.choices[].logprobs` (response)."""
+    content: Optional[List[ChatCompletionTokenLogprob]] = None
+    refusal: Optional[List[ChatCompletionTokenLogprob]] = None
+
+
+@dataclasses.dataclass(eq=False, repr=False)
+class ChatCompletionResponseMessage(_Model):
+    """The spec's `ChatCompletionResponseMessage` (response).
+
+    Deprecated fields, kept for servers that still use them: function_call.
+    """
+    content: Optional[str] = None
+    refusal: Optional[str] = None
+    tool_calls: Optional[ChatCompletionMessageToolCalls] = None
+    annotations: Optional[List[ChatCompletionResponseMessageAnnotation]] = None
+    role: Literal["assistant"] = _ABSENT
+    function_call: Optional[FunctionCall] = None
+    audio: Optional[ChatCompletionResponseMessageAudio] = None
+
+    def to_request(self, keep: Union[Iterable[str], bool] = ()) -> ChatCompletionRequestAssistantMessage:
+        """This reply as the assistant message of the next request: content, refusal, tool calls,
+        the audio id and function_call.  What only a response has (annotations, the audio data)
+        is left out, and so are provider fields (in `extra`) unless `keep` names them, or is True
+        for all: ``keep=chatlib.REASONING_FIELDS`` sends back the reasoning that DeepSeek's
+        thinking mode, vLLM and OpenRouter ask for in a conversation with tool calls.  By
+        default none is sent, since OpenAI rejects message fields it does not know."""
+        return _assistant_request(self, keep)
+
+
+@dataclasses.dataclass(eq=False, repr=False)
+class CompletionTokensDetails(_Model):
+    """The spec's `CompletionUsage.completion_tokens_details` (response)."""
+    accepted_prediction_tokens: Optional[int] = None
+    audio_tokens: Optional[int] = None
+    reasoning_tokens: Optional[int] = None
+    text_tokens: Optional[int] = None
+    rejected_prediction_tokens: Optional[int] = None
+
+
+@dataclasses.dataclass(eq=False, repr=False)
+class PromptTokensDetails(_Model):
+    """The spec's `CompletionUsage.prompt_tokens_details` (response)."""
+    audio_tokens: Optional[int] = None
+    cached_tokens: Optional[int] = None
+    text_tokens: Optional[int] = None
+    image_tokens: Optional[int] = None
+    cache_write_tokens: Optional[int] = None
+
+
+@dataclasses.dataclass(eq=False, repr=False)
+class ChatCompletionModerationResults(_Model):
+    """The spec's `ChatCompletionModerationResults` (response)."""
+    type: Literal["moderation_results"] = _ABSENT
+    model: str = _ABSENT
+    results: List[ModerationResultBody] = _ABSENT
+
+
+@dataclasses.dataclass(eq=False, repr=False)
+class ChatCompletionModerationError(_Model):
+    """The spec's `ChatCompletionModerationError` (response)."""
+    type: Literal["error"] = _ABSENT
+    code: str = _ABSENT
+    message: str = _ABSENT
+
+
+@dataclasses.dataclass(eq=False, repr=False)
+class ChatCompletionTokenLogprob(_Model):
+    """The spec's `ChatCompletionTokenLogprob` (response)."""
+    token: str = _ABSENT
+    logprob: float = _ABSENT
+    bytes: Optional[List[int]] = None
+    top_logprobs: List[TopLogprobs] = _ABSENT
+
+
+@dataclasses.dataclass(eq=False, repr=False)
+class ChatCompletionResponseMessageAnnotation(_Model):
+    """The spec's `ChatCompletionResponseMessage.annotations[]` (response)."""
+    type: Literal["url_citation"] = _ABSENT
+    url_citation: UrlCitation = _ABSENT
+
+
+@dataclasses.dataclass(eq=False, repr=False)
+class ChatCompletionResponseMessageAudio(_Model):
+    """The spec's `ChatCompletionResponseMessage.audio.anyOf[0]` (response)."""
+    id: str = _ABSENT
+    expires_at: int = _ABSENT
+    data: str = _ABSENT
+    transcript: str = _ABSENT
+
+
+@dataclasses.dataclass(eq=False, repr=False)
+class ModerationResultBody(_Model):
+    """The spec's `ModerationResultBody` (response)."""
+    type: Literal["moderation_result"] = _ABSENT
+    model: str = _ABSENT
+    flagged: bool = _ABSENT
+    categories: Dict[str, bool] = _ABSENT
+    category_scores: Dict[str, float] = _ABSENT
+    category_applied_input_types: Dict[str, List[ModerationInputType]] = _ABSENT
+
+
+@dataclasses.dataclass(eq=False, repr=False)
+class TopLogprobs(_Model):
+    """The spec's `ChatCompletionTokenLogprob.top_logprobs[]` (response)."""
+    token: str = _ABSENT
+    logprob: float = _ABSENT
+    bytes: Optional[List[int]] = None
+
+
+@dataclasses.dataclass(eq=False, repr=False)
+class UrlCitation(_Model):
+    """The spec's `ChatCompletionResponseMessage.annotations[].url_citation` (response)."""
+    end_index: int = _ABSENT
+    start_index: int = _ABSENT
+    url: str = _ABSENT
+    title: str = _ABSENT
+
+
+@dataclasses.dataclass(eq=False, repr=False)
+class CreateChatCompletionStreamResponse(_Model):
+    """The spec's `CreateChatCompletionStreamResponse` (response).
+
+    Deprecated fields, kept for servers that still use them: system_fingerprint.
+    """
+    id: str = _ABSENT
+    choices: List[ChatChoiceStream] = _ABSENT
+    created: int = _ABSENT
+    model: str = _ABSENT
+    obfuscation: Optional[str] = None
+    service_tier: Optional[ServiceTier] = None
+    system_fingerprint: Optional[str] = None
+    object: Literal["chat.completion.chunk"] = _ABSENT
+    usage: Optional[CompletionUsage] = None
+    moderation: Optional[ChatCompletionModeration] = None
+
+
+@dataclasses.dataclass(eq=False, repr=False)
+class ChatChoiceStream(_Model):
+    """The spec's `CreateChatCompletionStreamResponse.choices[]` (response)."""
+    delta: ChatCompletionStreamResponseDelta = _ABSENT
+    logprobs: Optional[ChatChoiceLogprobs] = None
+    finish_reason: Optional[Literal["stop", "length", "tool_calls", "content_filter", "function_call"]] = None
+    index: int = _ABSENT
+
+
+@dataclasses.dataclass(eq=False, repr=False)
+class ChatCompletionStreamResponseDelta(_Model):
+    """The spec's `ChatCompletionStreamResponseDelta` (response).
+
+    Deprecated fields, kept for servers that still use them: function_call.
+    """
+    content: Optional[str] = None
+    function_call: Optional[FunctionCallStream] = None
+    tool_calls: Optional[List[ChatCompletionMessageToolCallChunk]] = None
+    role: Optional[Literal["developer", "system", "user", "assistant", "tool"]] = None
+    refusal: Optional[str] = None
+
+
+@dataclasses.dataclass(eq=False, repr=False)
+class FunctionCallStream(_Model):
+    """The spec's `ChatCompletionStreamResponseDelta.function_call` and
+    `ChatCompletionMessageToolCallChunk.function` (response). Deprecated by the spec."""
+    arguments: Optional[str] = None
+    name: Optional[str] = None
+
+
+@dataclasses.dataclass(eq=False, repr=False)
+class ChatCompletionMessageToolCallChunk(_Model):
+    """The spec's `ChatCompletionMessageToolCallChunk` (response)."""
+    index: int = _ABSENT
+    id: Optional[str] = None
+    type: Optional[Literal["function"]] = None
+    function: Optional[FunctionCallStream] = None
+
+
+@dataclasses.dataclass(eq=False, repr=False)
+class ChatCompletionList(_Model):
+    """The spec's `ChatCompletionList` (response)."""
+    object: Literal["list"] = _ABSENT
+    data: List[CreateChatCompletionResponse] = _ABSENT
+    first_id: str = _ABSENT
+    last_id: str = _ABSENT
+    has_more: bool = _ABSENT
+
+
+@dataclasses.dataclass(eq=False, repr=False)
+class ChatCompletionMessageList(_Model):
+    """The spec's `ChatCompletionMessageList` (response)."""
+    object: Literal["list"] = _ABSENT
+    data: List[ChatCompletionMessageListItem] = _ABSENT
+    first_id: str = _ABSENT
+    last_id: str = _ABSENT
+    has_more: bool = _ABSENT
+
+
+@dataclasses.dataclass(eq=False, repr=False)
+class ChatCompletionMessageListItem(_Model):
+    """The spec's `ChatCompletionMessageList.data[]` (response).
+
+    Deprecated fields, kept for servers that still use them: function_call.
+    """
+    content: Optional[str] = None
+    refusal: Optional[str] = None
+    tool_calls: Optional[ChatCompletionMessageToolCalls] = None
+    annotations: Optional[List[ChatCompletionResponseMessageAnnotation]] = None
+    role: Literal["assistant"] = _ABSENT
+    function_call: Optional[FunctionCall] = None
+    audio: Optional[ChatCompletionResponseMessageAudio] = None
+    id: str = _ABSENT
+    content_parts: Optional[List[Union[ChatCompletionRequestMessageContentPartText,
+                                       ChatCompletionRequestMessageContentPartImage]]] = None
+
+
+@dataclasses.dataclass(eq=False, repr=False)
+class ChatCompletionDeleted(_Model):
+    """The spec's `ChatCompletionDeleted` (response)."""
+    object: Literal["chat.completion.deleted"] = _ABSENT
+    id: str = _ABSENT
+    deleted: bool = _ABSENT
+
+
+@dataclasses.dataclass(eq=False, repr=False)
+class ErrorResponse(_Model):
+    """The spec's `ErrorResponse` (response)."""
+    error: Error = _ABSENT
+
+
+@dataclasses.dataclass(eq=False, repr=False)
+class Error(_Model):
+    """The spec's `Error` (response)."""
+    code: Optional[str] = None
+    message: str = _ABSENT
+    param: Optional[str] = None
+    type: str = _ABSENT
+
+
+@dataclasses.dataclass(eq=False, repr=False)
+class CreateModelResponseProperties(_Model):
+    """The spec's `CreateModelResponseProperties` (request).
+
+    Deprecated fields, kept for servers that still use them: user, prompt_cache_retention.
+    """
+    metadata: Optional[Metadata] = None
+    top_logprobs: Optional[int] = None
+    temperature: Optional[float] = None
+    top_p: Optional[float] = None
+    user: Optional[str] = None
+    safety_identifier: Optional[str] = None
+    prompt_cache_key: Optional[str] = None
+    prompt_cache_retention: Optional[Literal["in_memory", "24h"]] = None
+    prompt_cache_options: Optional[PromptCacheOptionsParam] = None
+
+
+@dataclasses.dataclass(eq=False, repr=False)
+class ModelResponseProperties(_Model):
+    """The spec's `ModelResponseProperties` (request).
+
+    Deprecated fields, kept for servers that still use them: user, prompt_cache_retention.
+    """
+    metadata: Optional[Metadata] = None
+    top_logprobs: Optional[int] = None
+    temperature: Optional[float] = None
+    top_p: Optional[float] = None
+    user: Optional[str] = None
+    safety_identifier: Optional[str] = None
+    prompt_cache_key: Optional[str] = None
+    prompt_cache_retention: Optional[Literal["in_memory", "24h"]] = None
+
+
+# Unions, enums and maps of the spec, as type aliases.
+Metadata = Dict[str, str]
+ChatCompletionRequestMessage = Union[
+    ChatCompletionRequestDeveloperMessage,
+    ChatCompletionRequestSystemMessage,
+    ChatCompletionRequestUserMessage,
+    ChatCompletionRequestAssistantMessage,
+    ChatCompletionRequestToolMessage,
+    ChatCompletionRequestFunctionMessage,
+]
+ModelIdsShared = str
+ServiceTier = Literal["auto", "default", "flex", "scale", "priority", "fast"]
+ResponseModalities = List[Literal["text", "audio"]]
+Verbosity = Literal["low", "medium", "high"]
+ReasoningEffort = Literal["none", "minimal", "low", "medium", "high", "xhigh", "max"]
+WebSearchContextSize = Literal["low", "medium", "high"]
+VoiceIdsOrCustomVoice = Union[str, CustomVoice]
+StopConfiguration = Union[str, List[str]]
+ChatCompletionToolChoiceOption = Union[
+    Literal["none", "auto", "required"],
+    ChatCompletionAllowedToolsChoice,
+    ChatCompletionNamedToolChoice,
+    ChatCompletionNamedToolChoiceCustom,
+]
+ParallelToolCalls = bool
+ChatCompletionMessageToolCalls = List[Union[ChatCompletionMessageToolCall, ChatCompletionMessageCustomToolCall]]
+PromptCacheTTLEnum = Literal["30m"]
+PromptCacheModeEnum = Literal["implicit", "explicit"]
+ResponseFormatJsonSchemaSchema = Dict[str, Any]
+VoiceIdsShared = str
+FunctionParameters = Dict[str, Any]
+ChatCompletionRequestSystemMessageContentPart = ChatCompletionRequestMessageContentPartText
+ChatCompletionRequestUserMessageContentPart = Union[
+    ChatCompletionRequestMessageContentPartText,
+    ChatCompletionRequestMessageContentPartImage,
+    ChatCompletionRequestMessageContentPartAudio,
+    ChatCompletionRequestMessageContentPartFile,
+]
+ChatCompletionRequestAssistantMessageContentPart = Union[
+    ChatCompletionRequestMessageContentPartText,
+    ChatCompletionRequestMessageContentPartRefusal,
+]
+ChatCompletionRequestToolMessageContentPart = ChatCompletionRequestMessageContentPartText
+ModerationMode = Literal["score", "block"]
+ModerationInputType = Literal["text", "image"]
+
+
+@dataclasses.dataclass(eq=False, repr=False)
+class ListChatCompletionsQuery(_Model):
+    """The query of GET /chat/completions: `metadata` filters by key and value pairs."""
+    model: Optional[str] = None
+    metadata: Optional[Metadata] = None
+    after: Optional[str] = None
+    limit: Optional[int] = None
+    order: Optional[Literal["asc", "desc"]] = None
+
+
+@dataclasses.dataclass(eq=False, repr=False)
+class GetChatCompletionMessagesQuery(_Model):
+    """The query of GET /chat/completions/{completion_id}/messages."""
+    after: Optional[str] = None
+    limit: Optional[int] = None
+    order: Optional[Literal["asc", "desc"]] = None
 
 if __name__ == "__main__":
     sys.exit(main())

@@ -937,6 +937,85 @@ class TLSFixture:
         os.rmdir(self.dir)
 
 
+class TransportUnitTest(unittest.TestCase):
+    """The transport's plain parts, without a server: the redirect decision, the pool and the
+    idle check."""
+
+    ORIGIN = chatlib._origin("https://api.example/v1/chat/completions")
+    SECRETS = frozenset(("authorization", "openai-organization"))
+
+    def decide(self, code, location, method="GET", url="https://api.example/v1/chat/completions", redirects=0):
+        headers = {"Authorization": "Bearer k", "OpenAI-Organization": "org", "Host": "api.example",
+                   "Content-Type": "application/json", "Content-Length": "2", "X-Keep": "1"}
+        return chatlib._redirect(code, location, url, method, headers, b"{}", self.ORIGIN, self.SECRETS, redirects)
+
+    def test_redirects_followed(self):
+        url, method, headers, data = self.decide(307, "/v2/chat/completions", method="POST")
+        self.assertEqual((url, method, data), ("https://api.example/v2/chat/completions", "POST", b"{}"))
+        self.assertEqual(set(headers), {"Authorization", "OpenAI-Organization", "Content-Type", "Content-Length", "X-Keep"})
+        url, method, headers, data = self.decide(302, "https://other.example/x")
+        self.assertEqual((url, method, data), ("https://other.example/x", "GET", None))
+        self.assertEqual(set(headers), {"X-Keep"})  # credentials and the body's headers stay behind
+
+    def test_redirects_refused(self):
+        for code, location, method, why in [
+                (302, None, "GET", "no Location"), (302, "http://api.example/x", "GET", "https to plain http"),
+                (301, "/x", "POST", "turn the call into a GET"), (308, "ftp://h/x", "POST", "not an http"),
+                (307, "/a b", "GET", "not a valid URL"), (307, "http://[::1/x", "GET", "not a valid URL")]:
+            with self.assertRaisesRegex(chatlib._Refused, why):
+                self.decide(code, location, method)
+        with self.assertRaisesRegex(chatlib._Refused, "more than 10"):
+            self.decide(307, "/x", redirects=10)
+
+    class Conn:
+        def __init__(self, sock):
+            self.sock, self.closed = sock, False
+
+        def close(self):
+            self.closed = True
+
+    def test_still_open(self):
+        a, b = socket.socketpair()
+        try:
+            conn = self.Conn(a)
+            self.assertTrue(chatlib._still_open(conn))
+            b.sendall(b"x")  # a server that speaks unasked is not trusted with another request
+            self.assertFalse(chatlib._still_open(conn))
+            a.recv(1)
+            self.assertTrue(chatlib._still_open(conn))
+            b.close()  # the server closed the idle connection
+            self.assertFalse(chatlib._still_open(conn))
+            self.assertFalse(chatlib._still_open(self.Conn(None)))
+        finally:
+            a.close()
+            b.close()
+
+    def test_pool(self):
+        pairs = [socket.socketpair() for _ in range(3)]
+        try:
+            pool = chatlib._Pool(2)
+            conns = [self.Conn(a) for a, _ in pairs]
+            for c in conns:
+                pool.put("k", c)
+            self.assertEqual([c.closed for c in conns], [False, False, True])  # past the size: closed
+            pairs[1][1].close()  # the newest idle one was closed by its server
+            self.assertIs(pool.get("k"), conns[0])
+            self.assertTrue(conns[1].closed)
+            self.assertIsNone(pool.get("k"))
+            self.assertIsNone(pool.get("other"))
+            pool.put("k", conns[0])
+            pool.close()
+            self.assertTrue(conns[0].closed)
+            none = chatlib._Pool(0)
+            c = self.Conn(pairs[2][0])
+            none.put("k", c)
+            self.assertTrue(c.closed)
+        finally:
+            for a, b in pairs:
+                a.close()
+                b.close()
+
+
 class TLSTest(unittest.TestCase):
     def setUp(self):
         self.tls = TLSFixture()
@@ -1248,6 +1327,46 @@ def build(cls, depth=0):
     return cls(**kw)
 
 
+# The spec's inline objects and the dataclass each is (as async-openai names them).
+INLINE_NAMES = {
+    'updateChatCompletion.requestBody': 'UpdateChatCompletionRequest',
+    'CreateChatCompletionRequest.web_search_options': 'WebSearchOptions',
+    'CreateChatCompletionRequest.web_search_options.user_location': 'WebSearchUserLocation',
+    'CreateChatCompletionRequest.audio': 'ChatCompletionAudio',
+    'CreateChatCompletionResponse.choices[]': 'ChatChoice',
+    'CreateChatCompletionResponse.choices[].logprobs.anyOf[0]': 'ChatChoiceLogprobs',
+    'CreateChatCompletionStreamResponse.choices[]': 'ChatChoiceStream',
+    'CreateChatCompletionStreamResponse.choices[].logprobs': 'ChatChoiceLogprobs',
+    'ChatCompletionMessageList.data[]': 'ChatCompletionMessageListItem',
+    'ChatCompletionResponseMessage.annotations[]': 'ChatCompletionResponseMessageAnnotation',
+    'ChatCompletionResponseMessage.annotations[].url_citation': 'UrlCitation',
+    'ChatCompletionResponseMessage.function_call': 'FunctionCall',
+    'ChatCompletionResponseMessage.audio.anyOf[0]': 'ChatCompletionResponseMessageAudio',
+    'ResponseFormatJsonSchema.json_schema': 'JsonSchema',
+    'VoiceIdsOrCustomVoice.anyOf[1]': 'CustomVoice',
+    'ChatCompletionStreamOptions.anyOf[0]': 'ChatCompletionStreamOptions',
+    'CustomToolChatCompletions.custom': 'CustomToolProperties',
+    'CustomToolChatCompletions.custom.format.oneOf[0]': 'CustomToolTextFormat',
+    'CustomToolChatCompletions.custom.format.oneOf[1]': 'CustomToolGrammarFormat',
+    'CustomToolChatCompletions.custom.format.oneOf[1].grammar': 'CustomGrammarFormatParam',
+    'ChatCompletionTokenLogprob.top_logprobs[]': 'TopLogprobs',
+    'CompletionUsage.completion_tokens_details': 'CompletionTokensDetails',
+    'CompletionUsage.prompt_tokens_details': 'PromptTokensDetails',
+    'ChatCompletionStreamResponseDelta.function_call': 'FunctionCallStream',
+    'ChatCompletionRequestMessageContentPartImage.image_url': 'ImageUrl',
+    'ChatCompletionRequestAssistantMessage.audio.anyOf[0]': 'ChatCompletionRequestAssistantMessageAudio',
+    'ChatCompletionRequestAssistantMessage.function_call.anyOf[0]': 'FunctionCall',
+    'ChatCompletionNamedToolChoice.function': 'FunctionName',
+    'ChatCompletionNamedToolChoiceCustom.custom': 'CustomName',
+    'ChatCompletionMessageToolCallChunk.function': 'FunctionCallStream',
+    'ChatCompletionMessageToolCall.function': 'FunctionCall',
+    'ChatCompletionMessageCustomToolCall.custom': 'CustomTool',
+    'ChatCompletionRequestMessageContentPartAudio.input_audio': 'InputAudio',
+    'ChatCompletionRequestMessageContentPartFile.file': 'FileObject',
+    'ChatCompletionStreamOptions': 'ChatCompletionStreamOptions',
+}
+
+
 class TypesTest(unittest.TestCase):
     def test_every_dataclass_builds_and_round_trips(self):
         self.assertGreaterEqual(len(MODELS), 80)
@@ -1268,7 +1387,7 @@ class TypesTest(unittest.TestCase):
             self.skipTest("the spec is not beside this checkout")
         with open(path) as f:
             schemas = json.load(f)["schemas"]
-        inline_names = chatlib._INLINE_NAMES
+        inline_names = INLINE_NAMES
         self.assertEqual(len(schemas), 110)
         for name, schema in schemas.items():
             py = inline_names.get(name, name)
