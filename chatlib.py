@@ -518,6 +518,23 @@ class AzureConfig:
             self.api_base, self.deployment_id, self.api_version)
 
 # ---------------------------------------------------------------- transport and retries
+#
+# Who owns a connection, from the moment a call wants one until it is reused or closed:
+#
+#     _Pool (idle, per origin)
+#       | _open_pooled takes one (or opens one), sends the request, reads the status and headers
+#       v
+#     the response (http.client's, with `chatlib_release` = (pool, key, connection))
+#       |-- a whole body: _Call._body reads it (_read_capped), then _release
+#       |-- a stream: _StreamCore holds the response until [DONE], the end, an error or close()
+#       v
+#     _release / _finish_stream: back to the _Pool if the body ended cleanly and the server
+#     keeps the connection alive; closed otherwise (a cut body, a fired _Watch, a cancel, a
+#     redirect body too long to drain, an error).  A _Watch may shut the socket down at any
+#     moment: whoever holds the connection then sees the read fail, and closes it.
+#
+# Above the pool, `_Call` drives one call: checks, attempts (`attempt`), and the wait between
+# them (`retry_delay`); Client._send runs it in the calling thread, AsyncClient._send in workers.
 
 class RetryPolicy:
     """When and how long to wait before trying a request again.
@@ -784,12 +801,87 @@ def _still_open(conn: Any) -> bool:
     return not readable
 
 
+def _open_pooled(pool: _Pool, req: Any, cls: Any, kwargs: Dict[str, Any]) -> Any:
+    """Sends urllib's `req` on an idle connection of its origin, or on a new `cls` connection,
+    and returns the response (which owns the connection from then on: see _release).
+
+    An idle connection the server closed before this request is replaced, once per idle one,
+    when nothing of the request was written; any other break is for the retry policy to judge."""
+    import http.client
+    import urllib.error
+
+    # req.host is the proxy when there is one (urllib's ProxyHandler has set it up): an
+    # http request then goes to it in absolute form, an https one through a CONNECT tunnel.
+    tunnel = req._tunnel_host
+    key = (req.type, req.host, tunnel)
+    headers = dict(req.unredirected_hdrs)
+    headers.update((k, v) for k, v in req.headers.items() if k not in headers)
+    headers = {name.title(): val for name, val in headers.items()}
+    tunnel_headers = {}
+    if tunnel and "Proxy-Authorization" in headers:
+        tunnel_headers["Proxy-Authorization"] = headers.pop("Proxy-Authorization")  # for the proxy only
+    while True:
+        conn = pool.get(key)
+        reused = conn is not None
+        if conn is None:
+            conn = cls(req.host, timeout=req.timeout, **kwargs)
+            if tunnel:
+                conn.set_tunnel(tunnel, headers=tunnel_headers)
+        else:
+            conn.timeout = req.timeout
+            conn.sock.settimeout(req.timeout)
+        conn.chatlib_watch = req.watch
+        try:
+            if req.watch is not None:
+                if conn.sock is None:
+                    conn.connect()
+                req.watch.attach(conn.sock)
+            conn.request(req.get_method(), req.selector, req.data, headers)
+            resp = conn.getresponse()
+        except (http.client.RemoteDisconnected, BrokenPipeError, ConnectionResetError,
+                ConnectionAbortedError) as exc:
+            conn.close()
+            if reused and conn.chatlib_sent == 0 and _fired(req.watch) is None:
+                continue  # the server had closed the idle connection: nothing was sent, so a fresh one
+            raise urllib.error.URLError(exc) from None  # it may have been read: the retry policy decides
+        except BaseException:
+            conn.close()
+            raise
+        resp.url = req.get_full_url()
+        resp.msg = resp.reason
+        resp.chatlib_release = (pool, key, conn)
+        return resp
+
+
+def _redirected(req: Any, resp: Any) -> Any:
+    """The request that follows the redirect `resp` answered to `req` (see _redirect), after
+    reading what the redirect's body holds; or, when it is refused, the APIStatusError that
+    says why."""
+    code = resp.status
+    headers = dict(req.headers)
+    headers.update(req.unredirected_hdrs)
+    try:
+        url, method, headers, data = _redirect(
+            code, resp.headers.get("location") or resp.headers.get("uri"), req.full_url, req.get_method(),
+            headers, req.data, req.origin, req.secret_names, req.redirects)
+    except _Refused as exc:
+        body = resp.read(_REDIRECT_BODY)  # enough to explain; _release closes what is left unread
+        _release(resp, True)
+        raise _status_error(code, resp.headers, body, "redirect not followed: %s" % exc,
+                            _secret_values(dict(req.header_items()), req.proxy_secrets)) from None
+    resp.read(_REDIRECT_BODY)
+    _release(resp, True)  # kept alive if that was the whole body, else closed
+    new_req = type(req)(url, data, headers, method, req.origin, req.secret_names, req.redirects + 1)
+    new_req.watch = req.watch
+    new_req.proxy_secrets = req.proxy_secrets
+    return new_req
+
+
 @functools.lru_cache(maxsize=None)
 def _load_http() -> Any:
     """Imports urllib.request and builds the handler classes, once, on the first request: the
     import costs about as much as all of chatlib, and many programs never send anything."""
     import http.client
-    import select
     import socket
     import ssl
     import urllib.error
@@ -885,57 +977,14 @@ def _load_http() -> Any:
         https_request = urllib.request.AbstractHTTPHandler.do_request_
 
         def http_open(self, req: Any) -> Any:
-            return self.open_pooled(req, HTTPConnection, {})
+            return _open_pooled(self.pool, req, HTTPConnection, {})
 
         def https_open(self, req: Any) -> Any:
             if self.context is None:
                 with self.lock:
                     if self.context is None:
                         self.context = ssl.create_default_context()  # reads SSL_CERT_FILE / SSL_CERT_DIR too
-            return self.open_pooled(req, HTTPSConnection, {"context": self.context})
-
-        def open_pooled(self, req: Any, cls: Any, kwargs: Any) -> Any:
-            # req.host is the proxy when there is one (urllib's ProxyHandler has set it up): an
-            # http request then goes to it in absolute form, an https one through a CONNECT tunnel.
-            tunnel = req._tunnel_host
-            key = (req.type, req.host, tunnel)
-            headers = dict(req.unredirected_hdrs)
-            headers.update((k, v) for k, v in req.headers.items() if k not in headers)
-            headers = {name.title(): val for name, val in headers.items()}
-            tunnel_headers = {}
-            if tunnel and "Proxy-Authorization" in headers:
-                tunnel_headers["Proxy-Authorization"] = headers.pop("Proxy-Authorization")  # for the proxy only
-            while True:
-                conn = self.pool.get(key)
-                reused = conn is not None
-                if conn is None:
-                    conn = cls(req.host, timeout=req.timeout, **kwargs)
-                    if tunnel:
-                        conn.set_tunnel(tunnel, headers=tunnel_headers)
-                else:
-                    conn.timeout = req.timeout
-                    conn.sock.settimeout(req.timeout)
-                conn.chatlib_watch = req.watch
-                try:
-                    if req.watch is not None:
-                        if conn.sock is None:
-                            conn.connect()
-                        req.watch.attach(conn.sock)
-                    conn.request(req.get_method(), req.selector, req.data, headers)
-                    resp = conn.getresponse()
-                except (http.client.RemoteDisconnected, BrokenPipeError, ConnectionResetError,
-                        ConnectionAbortedError) as exc:
-                    conn.close()
-                    if reused and conn.chatlib_sent == 0 and _fired(req.watch) is None:
-                        continue  # the server had closed the idle connection: nothing was sent, so a fresh one
-                    raise urllib.error.URLError(exc) from None  # it may have been read: the retry policy decides
-                except BaseException:
-                    conn.close()
-                    raise
-                resp.url = req.get_full_url()
-                resp.msg = resp.reason
-                resp.chatlib_release = (self.pool, key, conn)
-                return resp
+            return _open_pooled(self.pool, req, HTTPSConnection, {"context": self.context})
 
     class RedirectHandler(urllib.request.BaseHandler):
         """Follows redirects without leaking credentials or changing what the call does."""
@@ -943,26 +992,9 @@ def _load_http() -> Any:
         handler_order = 100
 
         def http_response(self, req: Any, resp: Any) -> Any:
-            code = resp.status
-            if code not in (301, 302, 303, 307, 308):
+            if resp.status not in (301, 302, 303, 307, 308):
                 return resp
-            headers = dict(req.headers)
-            headers.update(req.unredirected_hdrs)
-            try:
-                url, method, headers, data = _redirect(
-                    code, resp.headers.get("location") or resp.headers.get("uri"), req.full_url, req.get_method(),
-                    headers, req.data, req.origin, req.secret_names, req.redirects)
-            except _Refused as exc:
-                body = resp.read(_REDIRECT_BODY)  # enough to explain; _release closes what is left unread
-                _release(resp, True)
-                raise _status_error(code, resp.headers, body, "redirect not followed: %s" % exc,
-                                    _secret_values(dict(req.header_items()), req.proxy_secrets)) from None
-            resp.read(_REDIRECT_BODY)
-            _release(resp, True)  # kept alive if that was the whole body, else closed
-            new_req = Request(url, data, headers, method, req.origin, req.secret_names, req.redirects + 1)
-            new_req.watch = req.watch
-            new_req.proxy_secrets = req.proxy_secrets
-            return self.parent.open(new_req, timeout=req.timeout)
+            return self.parent.open(_redirected(req, resp), timeout=req.timeout)
 
         https_response = http_response
 
@@ -3514,72 +3546,76 @@ class _Accumulator:
         if usage is not None:
             self.usage = usage
         choices = chunk.get("choices")
-        if not choices or type(choices) is not list:
-            return
-        for choice in choices:
-            if type(choice) is not dict:
-                continue
-            index = choice.get("index", 0)
-            if type(index) is not int and type(index) is not str:
-                index = 0  # accumulating runs inside every stream: odd input must not stop it
-            state = self.choices.get(index)
-            if state is None:
-                state = self.choices[index] = _ChoiceState()
-            delta = choice.get("delta")
-            if delta and type(delta) is dict:
-                if len(delta) == 1 and "content" in delta:  # by far the most common delta
-                    value = delta["content"]
-                    if value is not None:
-                        if state.content is None:
-                            state.content = [value]
-                        else:
-                            state.content.append(value)
-                    delta = ()
-                for key, value in delta.items() if delta else ():
-                    if value is None:
-                        continue
-                    if key == "content":
-                        if state.content is None:
-                            state.content = [value]
-                        else:
-                            state.content.append(value)
-                    elif key == "role":
-                        state.role = value
-                    elif key == "refusal":
-                        if state.refusal is None:
-                            state.refusal = [value]
-                        else:
-                            state.refusal.append(value)
-                    elif key == "tool_calls":
-                        self._tool_calls(state, value)
-                    elif key == "function_call":
-                        state.function_call = _merge_call(state.function_call, value)
+        if choices and type(choices) is list:
+            for choice in choices:
+                if type(choice) is dict:
+                    self._choice(choice)
+
+    def _choice(self, choice: Dict[str, Any]) -> None:
+        index = choice.get("index", 0)
+        if type(index) is not int and type(index) is not str:
+            index = 0  # accumulating runs inside every stream: odd input must not stop it
+        state = self.choices.get(index)
+        if state is None:
+            state = self.choices[index] = _ChoiceState()
+        delta = choice.get("delta")
+        if delta and type(delta) is dict:
+            if len(delta) == 1 and "content" in delta:  # by far the most common delta
+                value = delta["content"]
+                if value is not None:
+                    if state.content is None:
+                        state.content = [value]
                     else:
-                        extra = state.delta_extra
-                        if extra is None:
-                            extra = state.delta_extra = {}
-                        old: Any = extra.get(key)
-                        if type(value) is type(old) and (type(value) is str or type(value) is list):
-                            extra[key] = old + value  # reasoning text, or OpenRouter's reasoning_details
-                        else:
-                            extra[key] = value
-            value = choice.get("finish_reason")
-            if value is not None:
-                state.finish_reason = value
-            value = choice.get("logprobs")
-            if value:
-                if state.logprobs is None:
-                    state.logprobs = {"content": None, "refusal": None}
-                for part in ("content", "refusal"):
-                    items = value.get(part) if type(value) is dict else None
-                    if items and type(items) is list:
-                        state.logprobs[part] = (state.logprobs[part] or []) + items
-            if not _CHOICE_KEYS.issuperset(choice):
-                for key, value in choice.items():  # keys beyond the spec's four: keep the last value
-                    if value is not None and key not in _CHOICE_KEYS:
-                        if state.extra is None:
-                            state.extra = {}
-                        state.extra[key] = value
+                        state.content.append(value)
+            else:
+                self._delta(state, delta)
+        value = choice.get("finish_reason")
+        if value is not None:
+            state.finish_reason = value
+        value = choice.get("logprobs")
+        if value:
+            self._logprobs(state, value)
+        if not _CHOICE_KEYS.issuperset(choice):
+            for key, value in choice.items():  # keys beyond the spec's four: keep the last value
+                if value is not None and key not in _CHOICE_KEYS:
+                    if state.extra is None:
+                        state.extra = {}
+                    state.extra[key] = value
+
+    def _delta(self, state: _ChoiceState, delta: Dict[str, Any]) -> None:
+        for key, value in delta.items():
+            if value is None:
+                continue
+            if key == "content" or key == "refusal":
+                texts = getattr(state, key)
+                if texts is None:
+                    setattr(state, key, [value])
+                else:
+                    texts.append(value)
+            elif key == "role":
+                state.role = value
+            elif key == "tool_calls":
+                self._tool_calls(state, value)
+            elif key == "function_call":
+                state.function_call = _merge_call(state.function_call, value)
+            else:
+                extra = state.delta_extra
+                if extra is None:
+                    extra = state.delta_extra = {}
+                old: Any = extra.get(key)
+                if type(value) is type(old) and (type(value) is str or type(value) is list):
+                    extra[key] = old + value  # reasoning text, or OpenRouter's reasoning_details
+                else:
+                    extra[key] = value
+
+    @staticmethod
+    def _logprobs(state: _ChoiceState, value: Any) -> None:
+        if state.logprobs is None:
+            state.logprobs = {"content": None, "refusal": None}
+        for part in ("content", "refusal"):
+            items = value.get(part) if type(value) is dict else None
+            if items and type(items) is list:
+                state.logprobs[part] = (state.logprobs[part] or []) + items
 
     @staticmethod
     def _tool_calls(state: _ChoiceState, deltas: Any) -> None:
@@ -3735,56 +3771,77 @@ def _doc_parts(obj: Any) -> Any:
     return summary, params
 
 
-def _schema(tp: Any, strict: bool, path: str, seen: Any = ()) -> Dict[str, Any]:
-    """JSON Schema for type hint `tp`; in strict mode, what OpenAI's strict mode accepts."""
+_JSON_TYPES = {str: "string", int: "integer", float: "number", bool: "boolean", type(None): "null"}
+_JSON_NAMES = {str: "a string", bool: "true or false", int: "a whole number", float: "a number", type(None): "null"}
+_SEQUENCES = (list, tuple, set, frozenset)  # the hints read from and written as JSON arrays
+
+
+def _is_enum(tp: Any) -> bool:
     import enum
+
+    return isinstance(tp, type) and issubclass(tp, enum.Enum)
+
+
+def _schema(tp: Any, strict: bool, path: str, seen: Tuple[Any, ...] = ()) -> Dict[str, Any]:
+    """JSON Schema for type hint `tp`; in strict mode, what OpenAI's strict mode accepts."""
     import typing
 
     origin = getattr(tp, "__origin__", None)
-    args = _type_args(tp)
-    simple = {str: "string", int: "integer", float: "number", bool: "boolean", type(None): "null"}
-    if tp in simple:
-        return {"type": simple[tp]}
+    if tp in _JSON_TYPES:
+        return {"type": _JSON_TYPES[tp]}
     if origin is typing.Union:
-        parts = [_schema(a, strict, path, seen) for a in args]
-        return {"anyOf": parts}
-    if origin is typing.Literal or (isinstance(tp, type) and issubclass(tp, enum.Enum)):
-        values = list(args) if origin is typing.Literal else [m.value for m in tp]
-        kinds = {simple.get(type(v)) for v in values}
-        if None in kinds:
-            raise InvalidArgumentError("%s: only str, int, float, bool and None values can be enum choices" % path)
-        out: Dict[str, Any] = {"enum": values}
-        if len(kinds) == 1:
-            out["type"] = kinds.pop()
-        return out
-    if origin in (list, tuple, set, frozenset) or tp in (list, tuple, set, frozenset):
-        if origin is tuple and not (len(args) == 2 and args[1] is Ellipsis):
-            raise InvalidArgumentError("%s: use List[...] or Tuple[X, ...], not a fixed tuple" % path)
-        item = args[0] if args else Any
-        return {"type": "array", "items": _schema(item, strict, path + "[]", seen)}
+        return {"anyOf": [_schema(a, strict, path, seen) for a in _type_args(tp)]}
+    if origin is typing.Literal or _is_enum(tp):
+        return _choice_schema(list(_type_args(tp)) if origin is typing.Literal else [m.value for m in tp], path)
+    if origin in _SEQUENCES or tp in _SEQUENCES:
+        return _array_schema(tp, origin, strict, path, seen)
     if origin is dict or tp is dict:
         if strict:
             raise InvalidArgumentError("%s: strict mode does not allow maps (Dict); use a dataclass" % path)
+        args = _type_args(tp)
         value = args[1] if len(args) == 2 else Any
         return {"type": "object", "additionalProperties": _schema(value, strict, path + "{}", seen)}
     if isinstance(tp, type) and dataclasses.is_dataclass(tp):
-        if tp in seen:
-            raise InvalidArgumentError("%s: %s refers to itself; JSON Schema here is written out in full"
-                                       % (path, tp.__name__))
-        hints = _hints(tp)
-        summary, descriptions = _doc_parts(tp)
-        fields = [(f.name, hints[f.name], f.default is dataclasses.MISSING and
-                   f.default_factory is dataclasses.MISSING, _field_default(f)) for f in dataclasses.fields(tp)
-                  if f.init]
-        out = _object_schema(fields, strict, path, seen + (tp,), descriptions)
-        if summary:
-            out["description"] = summary
-        return out
+        return _dataclass_schema(tp, strict, path, seen)
     if tp is Any:
         if strict:
             raise InvalidArgumentError("%s: strict mode needs a precise type, not Any" % path)
         return {}
     raise InvalidArgumentError("%s: chatlib cannot describe %r in JSON Schema" % (path, tp))
+
+
+def _choice_schema(values: List[Any], path: str) -> Dict[str, Any]:
+    """A Literal's or an Enum's values as a JSON Schema enum."""
+    kinds = {_JSON_TYPES.get(type(v)) for v in values}
+    if None in kinds:
+        raise InvalidArgumentError("%s: only str, int, float, bool and None values can be enum choices" % path)
+    out: Dict[str, Any] = {"enum": values}
+    if len(kinds) == 1:
+        out["type"] = kinds.pop()
+    return out
+
+
+def _array_schema(tp: Any, origin: Any, strict: bool, path: str, seen: Tuple[Any, ...]) -> Dict[str, Any]:
+    args = _type_args(tp)
+    if origin is tuple and not (len(args) == 2 and args[1] is Ellipsis):
+        raise InvalidArgumentError("%s: use List[...] or Tuple[X, ...], not a fixed tuple" % path)
+    item = args[0] if args else Any
+    return {"type": "array", "items": _schema(item, strict, path + "[]", seen)}
+
+
+def _dataclass_schema(tp: Any, strict: bool, path: str, seen: Tuple[Any, ...]) -> Dict[str, Any]:
+    if tp in seen:
+        raise InvalidArgumentError("%s: %s refers to itself; JSON Schema here is written out in full"
+                                   % (path, tp.__name__))
+    hints = _hints(tp)
+    summary, descriptions = _doc_parts(tp)
+    fields = [(f.name, hints[f.name], f.default is dataclasses.MISSING and
+               f.default_factory is dataclasses.MISSING, _field_default(f)) for f in dataclasses.fields(tp)
+              if f.init]
+    out = _object_schema(fields, strict, path, seen + (tp,), descriptions)
+    if summary:
+        out["description"] = summary
+    return out
 
 
 def _field_default(f: Any) -> Any:
@@ -3828,67 +3885,32 @@ def _allows_none(tp: Any) -> bool:
 def _from_json(tp: Any, value: Any, path: str) -> Any:
     """`value` (parsed JSON) as a value of type hint `tp`: dataclasses are built, enums looked up,
     literals and scalar types checked.  Raises _Mismatch naming the path."""
-    import enum
     import typing
 
-    origin = getattr(tp, "__origin__", None)
-    args = _type_args(tp)
     if tp is Any:
         return value
-    if tp is type(None):
-        if value is not None:
-            raise _Mismatch(path, "expected null, got %s" % _json_kind(value))
-        return None
-    if tp in (str, bool):
-        if type(value) is not tp:
-            raise _Mismatch(path, "expected %s, got %s" % ("a string" if tp is str else "true or false",
-                                                          _json_kind(value)))
-        return value
-    if tp is int:
-        if type(value) is float and value.is_integer():
-            return int(value)
-        if type(value) is not int:
-            raise _Mismatch(path, "expected a whole number, got %s" % _json_kind(value))
-        return value
-    if tp is float:
-        if type(value) not in (int, float):
-            raise _Mismatch(path, "expected a number, got %s" % _json_kind(value))
-        return float(value)
+    if tp in _JSON_TYPES:
+        return _scalar_from_json(tp, value, path)
+    origin = getattr(tp, "__origin__", None)
     if origin is typing.Union:
-        if value is None and type(None) in args:
-            return None
-        options = [a for a in args if a is not type(None)]
-        if len(options) == 1:  # Optional[X]: X's own message is the clearest
-            return _from_json(options[0], value, path)
-        errors = []
-        for option in args:
-            if option is type(None):
-                continue
-            try:
-                return _from_json(option, value, path)
-            except _Mismatch as exc:
-                errors.append(str(exc))
-        raise _Mismatch(path, "fits none of the allowed types (%s)" % "; ".join(errors))
+        return _union_from_json(_type_args(tp), value, path)
     if origin is typing.Literal:
+        args = _type_args(tp)
         if value not in args or type(value) not in {type(a) for a in args}:
             raise _Mismatch(path, "expected one of %s, got %r" % (", ".join(map(repr, args)), value))
         return value
-    if isinstance(tp, type) and issubclass(tp, enum.Enum):
+    if _is_enum(tp):
         try:
             return tp(value)
         except ValueError:
             raise _Mismatch(path, "expected one of %s, got %r" % (
                 ", ".join(repr(m.value) for m in tp), value)) from None
-    if origin in (list, tuple, set, frozenset) or tp in (list, tuple, set, frozenset):
-        if type(value) is not list:
-            raise _Mismatch(path, "expected a list, got %s" % _json_kind(value))
-        item = args[0] if args else Any
-        items = [_from_json(item, v, "%s[%d]" % (path, i)) for i, v in enumerate(value)]
-        container: Any = origin or tp
-        return items if container is list else container(items)
+    if origin in _SEQUENCES or tp in _SEQUENCES:
+        return _list_from_json(tp, origin, value, path)
     if origin is dict or tp is dict:
         if type(value) is not dict:
             raise _Mismatch(path, "expected an object, got %s" % _json_kind(value))
+        args = _type_args(tp)
         item = args[1] if len(args) == 2 else Any
         return {k: _from_json(item, v, "%s.%s" % (path, k)) for k, v in value.items()}
     if isinstance(tp, type) and dataclasses.is_dataclass(tp):
@@ -3896,6 +3918,42 @@ def _from_json(tp: Any, value: Any, path: str) -> Any:
         fields = [(f.name, hints[f.name], _field_default(f)) for f in dataclasses.fields(tp) if f.init]
         return tp(**_kwargs_from_json(fields, value, path))
     raise _Mismatch(path, "chatlib cannot read a value of type %r" % (tp,))
+
+
+def _scalar_from_json(tp: type, value: Any, path: str) -> Any:
+    """null, a string, a boolean or a number, checked; a whole float is taken for an int."""
+    if tp is int and type(value) is float and value.is_integer():
+        return int(value)
+    if tp is float and type(value) is int:
+        return float(value)
+    if type(value) is not tp:
+        raise _Mismatch(path, "expected %s, got %s" % (_JSON_NAMES[tp], _json_kind(value)))
+    return value
+
+
+def _union_from_json(args: Tuple[Any, ...], value: Any, path: str) -> Any:
+    if value is None and type(None) in args:
+        return None
+    options = [a for a in args if a is not type(None)]
+    if len(options) == 1:  # Optional[X]: X's own message is the clearest
+        return _from_json(options[0], value, path)
+    errors = []
+    for option in options:
+        try:
+            return _from_json(option, value, path)
+        except _Mismatch as exc:
+            errors.append(str(exc))
+    raise _Mismatch(path, "fits none of the allowed types (%s)" % "; ".join(errors))
+
+
+def _list_from_json(tp: Any, origin: Any, value: Any, path: str) -> Any:
+    if type(value) is not list:
+        raise _Mismatch(path, "expected a list, got %s" % _json_kind(value))
+    args = _type_args(tp)
+    item = args[0] if args else Any
+    items = [_from_json(item, v, "%s[%d]" % (path, i)) for i, v in enumerate(value)]
+    container: Any = origin or tp
+    return items if container is list else container(items)
 
 
 def _kwargs_from_json(fields: Any, value: Any, path: str) -> Dict[str, Any]:
