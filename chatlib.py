@@ -801,103 +801,14 @@ def _still_open(conn: Any) -> bool:
     return not readable
 
 
-def _open_pooled(pool: _Pool, req: Any, cls: Any, kwargs: Dict[str, Any]) -> Any:
-    """Sends urllib's `req` on an idle connection of its origin, or on a new `cls` connection,
-    and returns the response (which owns the connection from then on: see _release).
-
-    An idle connection the server closed before this request is replaced, once per idle one,
-    when nothing of the request was written; any other break is for the retry policy to judge."""
-    import http.client
-    import urllib.error
-
-    # req.host is the proxy when there is one (urllib's ProxyHandler has set it up): an
-    # http request then goes to it in absolute form, an https one through a CONNECT tunnel.
-    tunnel = req._tunnel_host
-    key = (req.type, req.host, tunnel)
-    headers = dict(req.unredirected_hdrs)
-    headers.update((k, v) for k, v in req.headers.items() if k not in headers)
-    headers = {name.title(): val for name, val in headers.items()}
-    tunnel_headers = {}
-    if tunnel and "Proxy-Authorization" in headers:
-        tunnel_headers["Proxy-Authorization"] = headers.pop("Proxy-Authorization")  # for the proxy only
-    while True:
-        conn = pool.get(key)
-        reused = conn is not None
-        if conn is None:
-            conn = cls(req.host, timeout=req.timeout, **kwargs)
-            if tunnel:
-                conn.set_tunnel(tunnel, headers=tunnel_headers)
-        else:
-            conn.timeout = req.timeout
-            conn.sock.settimeout(req.timeout)
-        conn.chatlib_watch = req.watch
-        try:
-            if req.watch is not None:
-                if conn.sock is None:
-                    conn.connect()
-                req.watch.attach(conn.sock)
-            conn.request(req.get_method(), req.selector, req.data, headers)
-            resp = conn.getresponse()
-        except (http.client.RemoteDisconnected, BrokenPipeError, ConnectionResetError,
-                ConnectionAbortedError) as exc:
-            conn.close()
-            if reused and conn.chatlib_sent == 0 and _fired(req.watch) is None:
-                continue  # the server had closed the idle connection: nothing was sent, so a fresh one
-            raise urllib.error.URLError(exc) from None  # it may have been read: the retry policy decides
-        except BaseException:
-            conn.close()
-            raise
-        resp.url = req.get_full_url()
-        resp.msg = resp.reason
-        resp.chatlib_release = (pool, key, conn)
-        return resp
-
-
-def _redirected(req: Any, resp: Any) -> Any:
-    """The request that follows the redirect `resp` answered to `req` (see _redirect), after
-    reading what the redirect's body holds; or, when it is refused, the APIStatusError that
-    says why."""
-    code = resp.status
-    headers = dict(req.headers)
-    headers.update(req.unredirected_hdrs)
-    try:
-        url, method, headers, data = _redirect(
-            code, resp.headers.get("location") or resp.headers.get("uri"), req.full_url, req.get_method(),
-            headers, req.data, req.origin, req.secret_names, req.redirects)
-    except _Refused as exc:
-        body = resp.read(_REDIRECT_BODY)  # enough to explain; _release closes what is left unread
-        _release(resp, True)
-        raise _status_error(code, resp.headers, body, "redirect not followed: %s" % exc,
-                            _secret_values(dict(req.header_items()), req.proxy_secrets)) from None
-    resp.read(_REDIRECT_BODY)
-    _release(resp, True)  # kept alive if that was the whole body, else closed
-    new_req = type(req)(url, data, headers, method, req.origin, req.secret_names, req.redirects + 1)
-    new_req.watch = req.watch
-    new_req.proxy_secrets = req.proxy_secrets
-    return new_req
-
-
 @functools.lru_cache(maxsize=None)
 def _load_http() -> Any:
-    """Imports urllib.request and builds the handler classes, once, on the first request: the
-    import costs about as much as all of chatlib, and many programs never send anything."""
+    """Imports http.client and ssl and builds the connection classes, once, on the first
+    request: the imports cost about as much as all of chatlib, and many programs never send
+    anything.  Only what must subclass http.client's classes lives here."""
     import http.client
     import socket
     import ssl
-    import urllib.error
-    import urllib.request
-
-    class Request(urllib.request.Request):
-        """A request that knows the configured origin and which headers are credentials."""
-
-        def __init__(self, url: Any, data: Any, headers: Any, method: Any, origin: Any, secret_names: Any, redirects: Any = 0) -> None:
-            # origin_req_host given saves urllib a second parse of the URL
-            super().__init__(url, data=data, headers=headers, method=method, origin_req_host=origin[1])
-            self.origin = origin
-            self.secret_names = secret_names
-            self.redirects = redirects
-            self.watch = None  # the call's _Watch, when it has one
-            self.proxy_secrets = ()
 
     class Response(http.client.HTTPResponse):
         def _read_status(self) -> Any:
@@ -964,43 +875,9 @@ def _load_http() -> Any:
     HTTPConnection = _conn_class(http.client.HTTPConnection)
     HTTPSConnection = _conn_class(http.client.HTTPSConnection)
 
-    class Handler(urllib.request.AbstractHTTPHandler):
-        """Opens http and https requests on pooled keep-alive connections."""
-
-        def __init__(self, pool: Any, context: Any) -> None:
-            super().__init__()
-            self.pool = pool
-            self.context = context  # None until the first https request: loading the CA
-            self.lock = threading.Lock()  # bundle takes milliseconds that plain http never needs
-
-        http_request = urllib.request.AbstractHTTPHandler.do_request_
-        https_request = urllib.request.AbstractHTTPHandler.do_request_
-
-        def http_open(self, req: Any) -> Any:
-            return _open_pooled(self.pool, req, HTTPConnection, {})
-
-        def https_open(self, req: Any) -> Any:
-            if self.context is None:
-                with self.lock:
-                    if self.context is None:
-                        self.context = ssl.create_default_context()  # reads SSL_CERT_FILE / SSL_CERT_DIR too
-            return _open_pooled(self.pool, req, HTTPSConnection, {"context": self.context})
-
-    class RedirectHandler(urllib.request.BaseHandler):
-        """Follows redirects without leaking credentials or changing what the call does."""
-
-        handler_order = 100
-
-        def http_response(self, req: Any, resp: Any) -> Any:
-            if resp.status not in (301, 302, 303, 307, 308):
-                return resp
-            return self.parent.open(_redirected(req, resp), timeout=req.timeout)
-
-        https_response = http_response
-
     import types
-    return types.SimpleNamespace(Request=Request, Handler=Handler, RedirectHandler=RedirectHandler,
-                                 ssl=ssl, urllib=urllib, http_client=http.client)
+    return types.SimpleNamespace(HTTPConnection=HTTPConnection, HTTPSConnection=HTTPSConnection,
+                                 ssl=ssl, client=http.client)
 
 
 def _read_capped(resp: Any, limit: Optional[int]) -> bytes:
@@ -1163,43 +1040,169 @@ def _shutdown(sock: Any) -> None:
         pass
 
 
+_REDIRECT_CODES = frozenset((301, 302, 303, 307, 308))
+_MAX_ROUTES = 64  # URLs whose route a transport remembers (the first ones it meets)
+# How a server's close of an idle kept-alive connection shows when a request is written to it.
+_CLOSED_IDLE = (BrokenPipeError, ConnectionResetError, ConnectionAbortedError)  # RemoteDisconnected too
+
+
+def _proxy_urls(proxy: Any) -> Dict[str, str]:
+    """The proxy URL of each scheme: `proxy` for both, none for False, or, when it is None, the
+    environment's and the system's (urllib's getproxies: http_proxy, https_proxy, ...)."""
+    if proxy is False or proxy == "":
+        return {}
+    import urllib.request  # deferred: only a client that may use a proxy needs it
+
+    proxies = urllib.request.getproxies() if proxy is None else {"http": proxy, "https": proxy}
+    return {scheme: url for scheme, url in proxies.items() if scheme in ("http", "https") and url}
+
+
+def _proxy_route(url: str) -> Tuple[str, Optional[str]]:
+    """(host:port, Proxy-Authorization value or None) of a proxy URL, with or without a scheme."""
+    import base64
+    from urllib.parse import unquote, urlsplit
+
+    parts = urlsplit(url if "://" in url else "http://" + url)
+    auth = None
+    if parts.username and parts.password:
+        pair = "%s:%s" % (unquote(parts.username), unquote(parts.password))
+        auth = "Basic " + base64.b64encode(pair.encode()).decode("ascii")
+    return unquote(parts.netloc.rpartition("@")[2]), auth
+
+
 class _Transport:
-    """One client's HTTP machinery: an urllib opener with pooled connections, retries, limits."""
+    """One client's HTTP machinery: pooled keep-alive connections, proxies and redirects, on
+    http.client alone (urllib's opener chain cost more than chatlib's own work per request)."""
 
     def __init__(self, proxy: Any, ssl_context: Any, pool_size: int) -> None:
-        http = _load_http()
         import logging
-        self.log = logging.getLogger("chatlib")
-        self.Request = http.Request
-        self.http_client = http.http_client
-        self.pool = _Pool(pool_size)
-        if proxy is None:
-            proxies = http.urllib.request.getproxies()
-        elif proxy is False or proxy == "":
-            proxies = {}
-        else:
-            proxies = {"http": proxy, "https": proxy}
-        self.proxy_secrets = _proxy_secrets(proxies.values())
-        opener = http.urllib.request.OpenerDirector()
-        opener.addheaders = []
-        for h in (http.urllib.request.ProxyHandler(proxies), http.Handler(self.pool, ssl_context),
-                  http.RedirectHandler()):
-            opener.add_handler(h)
-        self.opener = opener
-        self.URLError = http.urllib.error.URLError
-        self.cert_error = getattr(http.ssl, "SSLCertVerificationError", http.ssl.SSLError)
 
-    def open(self, method: Any, url: Any, headers: Any, body: Any, timeout: Any, origin: Any, secret_names: Any, watch: Any) -> Any:
-        req = self.Request(url, body, headers, method, origin, secret_names)
-        req.watch = watch
-        req.proxy_secrets = self.proxy_secrets
-        return self.opener.open(req, timeout=timeout)
+        self.http = _load_http()
+        self.http_client = self.http.client
+        self.log = logging.getLogger("chatlib")
+        self.pool = _Pool(pool_size)
+        self.context = ssl_context  # None until the first https request: loading the CA
+        self.lock = threading.Lock()  # bundle takes milliseconds that plain http never needs
+        self.routes: Dict[str, Tuple[Any, ...]] = {}  # URL -> _route(URL), for the URLs used most
+        urls = _proxy_urls(proxy)
+        self.proxies = {scheme: _proxy_route(url) for scheme, url in urls.items()}
+        self.proxy_secrets = _proxy_secrets(urls.values())
+        self.bypass: Optional[Callable[[str], bool]] = None
+        if urls:
+            import urllib.request
+            self.bypass = urllib.request.proxy_bypass  # no_proxy, and the system's own lists
+        self.cert_error = getattr(self.http.ssl, "SSLCertVerificationError", self.http.ssl.SSLError)
+
+    def open(self, method: str, url: str, headers: Dict[str, Any], body: Optional[bytes], timeout: float,
+             origin: Tuple[Any, ...], secret_names: Any, watch: Optional[_Watch]) -> Any:
+        """Sends a request, follows the redirects _redirect allows, and returns the response
+        with its status and headers read; the body is the caller's to read and _release."""
+        redirects = 0
+        while True:
+            resp = self._exchange(method, url, headers, body, timeout, watch)
+            if resp.status not in _REDIRECT_CODES:
+                return resp
+            url, method, headers, body = self._follow(resp, method, url, headers, body, origin, secret_names,
+                                                      redirects)
+            redirects += 1
+
+    def _follow(self, resp: Any, method: str, url: str, headers: Dict[str, Any], body: Optional[bytes],
+                origin: Tuple[Any, ...], secret_names: Any, redirects: int) -> Tuple[Any, ...]:
+        """The request a redirect asks for, after reading what its body holds; or the
+        APIStatusError that says why it is not followed."""
+        location = resp.headers.get("location") or resp.headers.get("uri")
+        try:
+            new = _redirect(resp.status, location, url, method, headers, body, origin, secret_names, redirects)
+        except _Refused as exc:
+            raw = resp.read(_REDIRECT_BODY)  # enough to explain; _release closes what is left unread
+            _release(resp, True)
+            raise _status_error(resp.status, resp.headers, raw, "redirect not followed: %s" % exc,
+                                _secret_values(headers, self.proxy_secrets)) from None
+        resp.read(_REDIRECT_BODY)
+        _release(resp, True)  # kept alive if that was the whole body, else closed
+        return new
+
+    def _exchange(self, method: str, url: str, headers: Dict[str, Any], body: Optional[bytes], timeout: float,
+                  watch: Optional[_Watch]) -> Any:
+        """One request on a pooled connection of its route, and its response's head."""
+        route = self.routes.get(url)
+        if route is None:
+            route = self._route(url)
+            if len(self.routes) < _MAX_ROUTES:
+                self.routes[url] = route
+        key, selector, proxy_auth, tunnel_headers = route
+        if proxy_auth is not None:
+            headers = dict(headers, **{"Proxy-Authorization": proxy_auth})
+        return self._send_pooled(key, method, selector, headers, body, timeout, watch, tunnel_headers)
+
+    def _route(self, url: str) -> Tuple[Any, ...]:
+        """How a request to `url` goes: (pool key, request target, Proxy-Authorization for the
+        request's own headers, headers of the CONNECT tunnel)."""
+        parts = _split_url(url)
+        target = parts.netloc.rpartition("@")[2]
+        selector = (parts.path or "/") + ("?" + parts.query if parts.query else "")
+        route = self.proxies.get(parts.scheme)
+        if route is not None and self.bypass is not None and self.bypass(target):
+            route = None
+        tunnel_headers: Dict[str, str] = {}
+        if route is None:
+            return (parts.scheme, target, None), selector, None, tunnel_headers
+        if parts.scheme == "https":  # through a CONNECT tunnel, whose header alone carries the proxy's credentials
+            if route[1]:
+                tunnel_headers["Proxy-Authorization"] = route[1]
+            return ("https", route[0], target), selector, None, tunnel_headers
+        return ("http", route[0], None), url.split("#")[0], route[1], tunnel_headers  # to the proxy, in absolute form
+
+    def _connection(self, key: Tuple[Any, ...], timeout: float, tunnel_headers: Dict[str, str]) -> Any:
+        scheme, host, tunnel = key
+        if scheme == "http":
+            return self.http.HTTPConnection(host, timeout=timeout)
+        if self.context is None:
+            with self.lock:
+                if self.context is None:
+                    self.context = self.http.ssl.create_default_context()  # reads SSL_CERT_FILE / SSL_CERT_DIR too
+        conn = self.http.HTTPSConnection(host, timeout=timeout, context=self.context)
+        if tunnel:
+            conn.set_tunnel(tunnel, headers=tunnel_headers)
+        return conn
+
+    def _send_pooled(self, key: Tuple[Any, ...], method: str, selector: str, headers: Dict[str, Any],
+                     body: Optional[bytes], timeout: float, watch: Optional[_Watch],
+                     tunnel_headers: Dict[str, str]) -> Any:
+        """Sends on an idle connection of `key`, or on a new one, and returns the response, which
+        owns the connection from then on (see _release).  An idle connection the server closed
+        before this request is replaced when nothing of the request was written; any other
+        break is for the retry policy to judge."""
+        while True:
+            conn = self.pool.get(key)
+            reused = conn is not None
+            if conn is None:
+                conn = self._connection(key, timeout, tunnel_headers)
+            else:
+                conn.timeout = timeout
+                conn.sock.settimeout(timeout)
+            conn.chatlib_watch = watch
+            try:
+                if watch is not None:
+                    if conn.sock is None:
+                        conn.connect()
+                    watch.attach(conn.sock)
+                conn.request(method, selector, body, headers)
+                resp = conn.getresponse()
+            except OSError as exc:  # RemoteDisconnected is a ConnectionResetError too
+                conn.close()
+                if reused and conn.chatlib_sent == 0 and isinstance(exc, _CLOSED_IDLE) and _fired(watch) is None:
+                    continue  # the server had closed the idle connection: nothing was sent, so a fresh one
+                raise  # it may have been read: the retry policy decides
+            except BaseException:
+                conn.close()
+                raise
+            resp.chatlib_release = (self.pool, key, conn)
+            return resp
 
     def connection_error(self, exc: BaseException, timeout: Any, url: Any) -> APIConnectionError:
         """Turns what urllib and http.client raise into APIConnectionError or APITimeoutError."""
-        reason: Any = getattr(exc, "reason", None) if isinstance(exc, self.URLError) else None
-        if not isinstance(reason, BaseException):
-            reason = exc
+        reason = exc
         where = url.split("?")[0]
         if _is_timeout(reason):
             return APITimeoutError("no answer from %s within the timeout of %ss" % (where, timeout))
@@ -1693,6 +1696,7 @@ def _sse_fields(chunks: Any, max_event_size: Any) -> Iterator[Any]:
 
 
 _BOM = b"\xef\xbb\xbf"
+_SSE_HEAD = 4096  # bytes of an unfinished event carried to the next block whatever that block's size
 
 
 class _SSEParser:
@@ -1700,13 +1704,15 @@ class _SSEParser:
     (event, data, id, retry) tuples of the events the block completed.
 
     Its states: `start` holds the first bytes until the byte order mark is settled (None after);
-    `pending` holds the pieces of a line not yet ended (joined once, when its end arrives, so a
+    `head` holds the unparsed bytes after the last complete event while the stream runs on the
+    fast path (LF line ends, between events), to be parsed with the next block; `pending` holds
+    the pieces of a line not yet ended on the general path (joined once, when its end arrives, so a
     long line sent in small pieces costs linear time); `skip_lf` is set when a block ended in CR,
     whose LF may start the next block; `data`, `event`, `last_id` and `retry` are the fields of
     the event under way."""
 
     __slots__ = ("limit", "data", "size", "event", "last_id", "retry", "pending", "pending_size",
-                 "skip_lf", "start")
+                 "skip_lf", "start", "head")
 
     def __init__(self, max_event_size: Optional[int]) -> None:
         self.limit = max_event_size
@@ -1719,6 +1725,7 @@ class _SSEParser:
         self.pending_size = 0
         self.skip_lf = False
         self.start: Optional[bytes] = b""
+        self.head = b""
 
     def feed(self, chunk: bytes) -> List[Any]:
         if self.skip_lf:
@@ -1735,7 +1742,13 @@ class _SSEParser:
                 chunk = chunk[3:]
         if not chunk:
             return []
-        if self.pending or self.data or self.event is not None or b"\r" in chunk:
+        head = self.head
+        if head:
+            self.head = b""
+            if b"\r" in chunk or (len(head) > _SSE_HEAD and len(head) > len(chunk)):
+                return self._feed(head) + self._feed(chunk)  # joined, it would cost quadratic time
+            chunk = head + chunk
+        elif self.pending or self.data or self.event is not None or b"\r" in chunk:
             return self._feed(chunk)
         # Between two events, with LF line ends: split on blank lines, and take an event that is
         # a single "data: " line (nearly every chat chunk) without the line-by-line walk.
@@ -1753,8 +1766,10 @@ class _SSEParser:
                 lines = event.split(b"\n")
                 lines.append(b"")
                 out += self._lines(lines)
-        if rest:
-            out += self._feed(rest)
+        if limit is not None and len(rest) > limit:
+            out += self._feed(rest)  # which says what is too long
+        else:
+            self.head = rest
         return out
 
     def _feed(self, chunk: bytes) -> List[Any]:
@@ -1897,9 +1912,17 @@ class _StreamCore:
         return items, error
 
     def _parse(self, block: bytes, items: List[Any]) -> None:
+        chunks: List[Dict[str, Any]] = []
+        try:
+            self._events(block, items, chunks)
+        finally:
+            self.acc.add_all(chunks)  # once per block, not once per chunk
+
+    def _events(self, block: bytes, items: List[Any], chunks: List[Dict[str, Any]]) -> None:
+        """The chunks of the events in `block`, into `items` (decoded) and `chunks` (as dicts)."""
         loads = json.loads
         decode = self.decode
-        add = self.acc.add
+        add = chunks.append
         for kind, data, _, _ in self.parser.feed(block):
             if kind != "message" or not data or data == "[DONE]":
                 if self._special(kind, data):
@@ -2225,8 +2248,14 @@ class _Codec(Generic[_M]):
         hints = typing.get_type_hints(cls, globalns=globals())
         self.cls = cls
         self.names = tuple(f.name for f in dataclasses.fields(cls))
-        self.decoders = {name: _decoder(hints[name]) for name in self.names}
+        self.known = frozenset(self.names)
+        decoders = {name: _decoder(hints[name]) for name in self.names}
+        # Only these fields need more than the JSON value as it is (dataclasses, lists of them).
+        self.nested = tuple((name, dec) for name, dec in decoders.items() if dec is not None)
         self.empty = dict.fromkeys(self.names)
+        # Where every field defaults to None (the responses), a field the JSON leaves out need
+        # not be in the instance's __dict__: it reads as the class's None.
+        self.sparse = all(getattr(cls, name, dataclasses.MISSING) is None for name in self.names)
         self.required = cls._required
         self.nullable = cls._nullable
         # Fields that take request messages: an answer's message put there stands for the
@@ -2236,19 +2265,18 @@ class _Codec(Generic[_M]):
     def decode(self, data: Any, path: Any = None) -> _M:
         if type(data) is not dict:
             raise _shape_error(path, "an object (%s)" % self.cls.__name__, data)
-        values = self.empty.copy()
-        decoders = self.decoders
-        extra = None
-        for key, value in data.items():
-            if key in decoders:
-                dec = decoders[key]
-                values[key] = value if dec is None or value is None else dec(value, (path, key))
-            else:
-                if extra is None:
-                    extra = {}
-                extra[key] = value
-        if extra is not None:
-            values["_extra"] = extra
+        # The whole object is copied at C speed, then only the nested fields are walked.
+        if self.sparse:
+            values = data.copy()
+        else:
+            values = self.empty.copy()
+            values.update(data)
+        if not self.known.issuperset(data):
+            values["_extra"] = {key: values.pop(key) for key in data if key not in self.known}
+        for key, dec in self.nested:
+            value = values.get(key)
+            if value is not None:
+                values[key] = dec(value, (path, key))
         obj = object.__new__(self.cls)
         obj.__dict__ = values
         return obj
@@ -3535,21 +3563,39 @@ class _Accumulator:
         self.usage: Any = None
 
     def add(self, chunk: Dict[str, Any]) -> None:
+        self.add_all((chunk,))
+
+    def add_all(self, chunks: Iterable[Dict[str, Any]]) -> None:
+        """Merges chunks, in order.  This loop runs for every chunk of every stream: a choice
+        that only brings more content to a choice already begun (nearly every one) is merged
+        here, in place; anything else goes to _choice."""
         top = self.top
-        if None in chunk.values():  # a later null never erases a value an earlier chunk gave
-            for key, value in chunk.items():
-                if value is not None or key not in top:
-                    top[key] = value
-        else:
-            top.update(chunk)  # the last chunk's id, model, ... win; stream-only keys go in result()
-        usage = chunk.get("usage")
-        if usage is not None:
-            self.usage = usage
-        choices = chunk.get("choices")
-        if choices and type(choices) is list:
+        states = self.choices
+        for chunk in chunks:
+            if None in chunk.values():  # a later null never erases a value an earlier chunk gave
+                for key, value in chunk.items():
+                    if value is not None or key not in top:
+                        top[key] = value
+            else:
+                top.update(chunk)  # the last chunk's id, model, ... win; stream-only keys go in result()
+            usage = chunk.get("usage")
+            if usage is not None:
+                self.usage = usage
+            choices = chunk.get("choices")
+            if type(choices) is not list:
+                continue
             for choice in choices:
-                if type(choice) is dict:
-                    self._choice(choice)
+                if type(choice) is not dict:
+                    continue
+                delta = choice.get("delta")
+                if (type(delta) is dict and len(delta) == 1 and choice.keys() == _CHOICE_KEYS
+                        and choice["finish_reason"] is None and choice["logprobs"] is None):
+                    state = states.get(choice["index"])
+                    content = delta.get("content")
+                    if state is not None and state.content is not None and type(content) is str:
+                        state.content.append(content)
+                        continue
+                self._choice(choice)
 
     def _choice(self, choice: Dict[str, Any]) -> None:
         index = choice.get("index", 0)
