@@ -19,7 +19,6 @@ and return the dataclasses of this module, named as in the OpenAPI spec.  README
 # chatlib — MIT licence, Copyright (c) 2026 the chatlib authors — https://github.com/chatlib/chatlib
 from __future__ import annotations
 
-import dataclasses
 import functools
 import json
 import os
@@ -31,7 +30,7 @@ from typing import (TYPE_CHECKING, Any, AsyncIterator, Callable, ClassVar, Corou
                     Iterable, Iterator, List, Literal, Mapping, Optional, Set, Tuple, Type, TypeVar, Union, cast)
 
 if TYPE_CHECKING:  # for the type checkers only: nothing is imported at run time
-    from typing_extensions import Concatenate, ParamSpec
+    from typing_extensions import Concatenate, ParamSpec, dataclass_transform
     _P = ParamSpec("_P")
 _T = TypeVar("_T")
 _F = TypeVar("_F")
@@ -2243,6 +2242,7 @@ class _Codec(Generic[_M]):
     """How one dataclass is read from and written to JSON, derived from its type hints."""
 
     def __init__(self, cls: Type[_M]) -> None:
+        import dataclasses
         import typing
 
         hints = typing.get_type_hints(cls, globalns=globals())
@@ -2423,6 +2423,49 @@ def _to_json(value: Any) -> Any:
     return value  # anything else is json's to judge when the request is sent
 
 
+# The spec classes are dataclasses, made so on first use rather than at import: 83 of them cost
+# @dataclass about 20 ms, and importing dataclasses (and inspect with it) as much again, which
+# most programs, sending dicts, never need.  To a type checker `_spec` is @dataclass
+# (dataclass_transform); at run time it leaves the class as it is, and _Model turns the class into
+# the dataclass that @dataclass(eq=False, repr=False) makes the first time anything needs it to be
+# one: an instance being built, or the dataclass attributes being read (dataclasses.fields,
+# is_dataclass, asdict, replace, the converter).  An instance the converter decodes needs neither.
+if TYPE_CHECKING:
+    @dataclass_transform(eq_default=False)
+    def _spec(cls: Type[_T]) -> Type[_T]: ...
+else:
+    def _spec(cls):
+        return cls
+
+
+_AS_DATACLASS = threading.Lock()  # @dataclass must not run twice on a class: it would see its own work
+
+
+def _as_dataclass(cls: type) -> None:
+    """Makes a spec class the dataclass it is declared to be, once (see _spec)."""
+    with _AS_DATACLASS:
+        if "__dataclass_fields__" not in cls.__dict__:
+            import dataclasses
+
+            dataclasses.dataclass(eq=False, repr=False)(cls)
+
+
+class _DataclassAttribute:
+    """One of the attributes @dataclass sets, read from a spec class that is not a dataclass yet:
+    it becomes one, and the attribute is then its own."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+    def __get__(self, obj: Any, cls: type) -> Any:
+        if cls is _Model or not issubclass(cls, _Model):
+            raise AttributeError(self.name)
+        _as_dataclass(cls)
+        if self.name not in cls.__dict__:  # __match_args__ before Python 3.10
+            raise AttributeError(self.name)
+        return cls.__dict__[self.name]
+
+
 class _Model:
     """What every spec dataclass shares: ``from_dict``, ``to_dict``, ``extra``, ``==`` and repr."""
 
@@ -2431,6 +2474,15 @@ class _Model:
     _extra: Optional[Dict[str, Any]] = None  # keys the server sent that the spec does not define
     if TYPE_CHECKING:  # what @dataclass gives every subclass
         __dataclass_fields__: ClassVar[Dict[str, Any]]
+    else:
+        __dataclass_fields__ = _DataclassAttribute("__dataclass_fields__")
+        __dataclass_params__ = _DataclassAttribute("__dataclass_params__")
+        __match_args__ = _DataclassAttribute("__match_args__")
+
+        def __init__(self, *args, **kwargs):
+            cls = type(self)
+            _as_dataclass(cls)  # which gives cls its own __init__
+            cls.__init__(self, *args, **kwargs)
 
     @classmethod
     def from_dict(cls: Type[_M], data: Dict[str, Any]) -> _M:
@@ -3466,6 +3518,8 @@ def _typed_create(request: Any, stream: bool, extra_body: Any, fields: Dict[str,
 def _from_fields(cls: Any, fields: Dict[str, Any], what: str) -> Any:
     """An instance of a request class from a call's keywords; a misspelled or missing field is
     an InvalidArgumentError naming it (and the closest real one)."""
+    import dataclasses
+
     names = [f.name for f in dataclasses.fields(cls)]
     for key in fields:
         if key not in names:
@@ -3795,7 +3849,9 @@ def _hints(obj: Any) -> Dict[str, Any]:
 
 def _doc_parts(obj: Any) -> Any:
     """The first paragraph of a docstring, and the parameter descriptions of an Args: section."""
+    import dataclasses
     import inspect
+
     doc = inspect.getdoc(obj) or ""
     if isinstance(obj, type) and dataclasses.is_dataclass(obj) and doc.startswith(obj.__name__ + "("):
         doc = ""  # the signature dataclasses writes when a class has no docstring
@@ -3830,6 +3886,7 @@ def _is_enum(tp: Any) -> bool:
 
 def _schema(tp: Any, strict: bool, path: str, seen: Tuple[Any, ...] = ()) -> Dict[str, Any]:
     """JSON Schema for type hint `tp`; in strict mode, what OpenAI's strict mode accepts."""
+    import dataclasses
     import typing
 
     origin = getattr(tp, "__origin__", None)
@@ -3876,6 +3933,8 @@ def _array_schema(tp: Any, origin: Any, strict: bool, path: str, seen: Tuple[Any
 
 
 def _dataclass_schema(tp: Any, strict: bool, path: str, seen: Tuple[Any, ...]) -> Dict[str, Any]:
+    import dataclasses
+
     if tp in seen:
         raise InvalidArgumentError("%s: %s refers to itself; JSON Schema here is written out in full"
                                    % (path, tp.__name__))
@@ -3891,6 +3950,8 @@ def _dataclass_schema(tp: Any, strict: bool, path: str, seen: Tuple[Any, ...]) -
 
 
 def _field_default(f: Any) -> Any:
+    import dataclasses
+
     if f.default is not dataclasses.MISSING:
         return f.default
     if f.default_factory is not dataclasses.MISSING:
@@ -3901,6 +3962,8 @@ def _field_default(f: Any) -> Any:
 def _object_schema(fields: Any, strict: bool, path: str, seen: Any, descriptions: Any) -> Dict[str, Any]:
     """An object of named fields: (name, hint, required, default).  Strict mode makes every field
     required and lets one with a default also be null, which stands for the default."""
+    import dataclasses
+
     props, required = {}, []
     for name, hint, is_required, default in fields:
         schema = _schema(hint, strict, "%s.%s" % (path, name), seen)
@@ -3931,6 +3994,7 @@ def _allows_none(tp: Any) -> bool:
 def _from_json(tp: Any, value: Any, path: str) -> Any:
     """`value` (parsed JSON) as a value of type hint `tp`: dataclasses are built, enums looked up,
     literals and scalar types checked.  Raises _Mismatch naming the path."""
+    import dataclasses
     import typing
 
     if tp is Any:
@@ -4005,6 +4069,8 @@ def _list_from_json(tp: Any, origin: Any, value: Any, path: str) -> Any:
 def _kwargs_from_json(fields: Any, value: Any, path: str) -> Dict[str, Any]:
     """Keyword arguments for named fields (name, hint, default) from a JSON object; a null for a
     field with a default (strict mode's way to leave it out) gives the default."""
+    import dataclasses
+
     if type(value) is not dict:
         raise _Mismatch(path, "expected an object, got %s" % _json_kind(value))
     names = {name for name, _, _ in fields}
@@ -4025,7 +4091,9 @@ def _kwargs_from_json(fields: Any, value: Any, path: str) -> Dict[str, Any]:
 
 def _parameters(func: Any) -> Any:
     """(name, hint, default) for each parameter of a function a tool stands for."""
+    import dataclasses
     import inspect
+
     hints = _hints(func)
     fields = []
     for p in inspect.signature(func).parameters.values():
@@ -4053,6 +4121,8 @@ def function_tool(func: Callable[..., Any], *, name: Optional[str] = None, descr
     >>> function_tool(get_weather).to_dict()["function"]["parameters"]["required"]
     ['city']
     """
+    import dataclasses
+
     if not callable(func):
         raise InvalidArgumentError("function_tool takes a function, not %s" % type(func).__name__)
     summary, descriptions = _doc_parts(func)
@@ -4134,6 +4204,8 @@ def _tool_plan(message: Any, functions: Any) -> List[Any]:
 
 
 def _tool_message(call_id: Any, result: Any) -> ChatCompletionRequestToolMessage:
+    import dataclasses
+
     if not isinstance(result, str):
         if dataclasses.is_dataclass(result) and not isinstance(result, type):
             result = dataclasses.asdict(result)
@@ -4144,6 +4216,8 @@ def _tool_message(call_id: Any, result: Any) -> ChatCompletionRequestToolMessage
 def response_format(cls: type, *, name: Optional[str] = None, description: Optional[str] = None) -> ResponseFormatJsonSchema:
     """A strict ``json_schema`` response format for a dataclass (nested dataclasses, lists,
     Optional, Literal and Enum fields); read the answer back with parse_completion."""
+    import dataclasses
+
     if not (isinstance(cls, type) and dataclasses.is_dataclass(cls)):
         raise InvalidArgumentError("response_format takes a dataclass type, not %r" % (cls,))
     schema = _schema(cls, True, cls.__name__)
@@ -4437,7 +4511,7 @@ def _cli_readline(history: Optional[str]) -> None:
 
 # ---------------------------------------------------------------- types: the spec's schemas, declared (no logic here)
 
-@dataclasses.dataclass(eq=False, repr=False)
+@_spec
 class CreateChatCompletionRequest(_Model):
     """The spec's `CreateChatCompletionRequest` (request).
 
@@ -4485,14 +4559,14 @@ class CreateChatCompletionRequest(_Model):
     _required = ('messages', 'model')
 
 
-@dataclasses.dataclass(eq=False, repr=False)
+@_spec
 class WebSearchOptions(_Model):
     """The spec's `CreateChatCompletionRequest.web_search_options` (request)."""
     user_location: Optional[WebSearchUserLocation] = None
     search_context_size: Optional[WebSearchContextSize] = None
 
 
-@dataclasses.dataclass(eq=False, repr=False)
+@_spec
 class ChatCompletionAudio(_Model):
     """The spec's `CreateChatCompletionRequest.audio` (request)."""
     voice: VoiceIdsOrCustomVoice
@@ -4501,14 +4575,14 @@ class ChatCompletionAudio(_Model):
     _required = ('voice', 'format')
 
 
-@dataclasses.dataclass(eq=False, repr=False)
+@_spec
 class PromptCacheOptionsParam(_Model):
     """The spec's `PromptCacheOptionsParam` (request)."""
     ttl: Optional[PromptCacheTTLEnum] = None
     mode: Optional[PromptCacheModeEnum] = None
 
 
-@dataclasses.dataclass(eq=False, repr=False)
+@_spec
 class ResponseFormatText(_Model):
     """The spec's `ResponseFormatText` (request)."""
     type: Literal["text"] = "text"
@@ -4516,7 +4590,7 @@ class ResponseFormatText(_Model):
     _required = ('type',)
 
 
-@dataclasses.dataclass(eq=False, repr=False)
+@_spec
 class ResponseFormatJsonSchema(_Model):
     """The spec's `ResponseFormatJsonSchema` (request)."""
     json_schema: JsonSchema
@@ -4525,7 +4599,7 @@ class ResponseFormatJsonSchema(_Model):
     _required = ('type', 'json_schema')
 
 
-@dataclasses.dataclass(eq=False, repr=False)
+@_spec
 class ResponseFormatJsonObject(_Model):
     """The spec's `ResponseFormatJsonObject` (request)."""
     type: Literal["json_object"] = "json_object"
@@ -4533,7 +4607,7 @@ class ResponseFormatJsonObject(_Model):
     _required = ('type',)
 
 
-@dataclasses.dataclass(eq=False, repr=False)
+@_spec
 class ModerationParam(_Model):
     """The spec's `ModerationParam` (request)."""
     model: str
@@ -4542,7 +4616,7 @@ class ModerationParam(_Model):
     _required = ('model',)
 
 
-@dataclasses.dataclass(eq=False, repr=False)
+@_spec
 class PredictionContent(_Model):
     """The spec's `PredictionContent` (request)."""
     content: Union[str, List[ChatCompletionRequestMessageContentPartText]]
@@ -4551,14 +4625,14 @@ class PredictionContent(_Model):
     _required = ('type', 'content')
 
 
-@dataclasses.dataclass(eq=False, repr=False)
+@_spec
 class ChatCompletionStreamOptions(_Model):
     """The spec's `ChatCompletionStreamOptions.anyOf[0]` (request)."""
     include_usage: Optional[bool] = None
     include_obfuscation: Optional[bool] = None
 
 
-@dataclasses.dataclass(eq=False, repr=False)
+@_spec
 class ChatCompletionTool(_Model):
     """The spec's `ChatCompletionTool` (request)."""
     function: FunctionObject
@@ -4567,7 +4641,7 @@ class ChatCompletionTool(_Model):
     _required = ('type', 'function')
 
 
-@dataclasses.dataclass(eq=False, repr=False)
+@_spec
 class CustomToolChatCompletions(_Model):
     """The spec's `CustomToolChatCompletions` (request)."""
     custom: CustomToolProperties
@@ -4576,7 +4650,7 @@ class CustomToolChatCompletions(_Model):
     _required = ('type', 'custom')
 
 
-@dataclasses.dataclass(eq=False, repr=False)
+@_spec
 class ChatCompletionFunctionCallOption(_Model):
     """The spec's `ChatCompletionFunctionCallOption` (request)."""
     name: str
@@ -4584,7 +4658,7 @@ class ChatCompletionFunctionCallOption(_Model):
     _required = ('name',)
 
 
-@dataclasses.dataclass(eq=False, repr=False)
+@_spec
 class ChatCompletionFunctions(_Model):
     """The spec's `ChatCompletionFunctions` (request). Deprecated by the spec."""
     name: str
@@ -4594,7 +4668,7 @@ class ChatCompletionFunctions(_Model):
     _required = ('name',)
 
 
-@dataclasses.dataclass(eq=False, repr=False)
+@_spec
 class WebSearchUserLocation(_Model):
     """The spec's `CreateChatCompletionRequest.web_search_options.user_location` (request)."""
     approximate: WebSearchLocation
@@ -4603,7 +4677,7 @@ class WebSearchUserLocation(_Model):
     _required = ('type', 'approximate')
 
 
-@dataclasses.dataclass(eq=False, repr=False)
+@_spec
 class ChatCompletionRequestDeveloperMessage(_Model):
     """The spec's `ChatCompletionRequestDeveloperMessage` (request)."""
     content: Union[str, List[ChatCompletionRequestMessageContentPartText]]
@@ -4613,7 +4687,7 @@ class ChatCompletionRequestDeveloperMessage(_Model):
     _required = ('content', 'role')
 
 
-@dataclasses.dataclass(eq=False, repr=False)
+@_spec
 class ChatCompletionRequestSystemMessage(_Model):
     """The spec's `ChatCompletionRequestSystemMessage` (request)."""
     content: Union[str, List[ChatCompletionRequestSystemMessageContentPart]]
@@ -4623,7 +4697,7 @@ class ChatCompletionRequestSystemMessage(_Model):
     _required = ('content', 'role')
 
 
-@dataclasses.dataclass(eq=False, repr=False)
+@_spec
 class ChatCompletionRequestUserMessage(_Model):
     """The spec's `ChatCompletionRequestUserMessage` (request)."""
     content: Union[str, List[ChatCompletionRequestUserMessageContentPart]]
@@ -4633,7 +4707,7 @@ class ChatCompletionRequestUserMessage(_Model):
     _required = ('content', 'role')
 
 
-@dataclasses.dataclass(eq=False, repr=False)
+@_spec
 class ChatCompletionRequestAssistantMessage(_Model):
     """The spec's `ChatCompletionRequestAssistantMessage` (request)."""
     content: Optional[Union[str, List[ChatCompletionRequestAssistantMessageContentPart]]] = None
@@ -4650,7 +4724,7 @@ class ChatCompletionRequestAssistantMessage(_Model):
     _nullable = ('content',)
 
 
-@dataclasses.dataclass(eq=False, repr=False)
+@_spec
 class ChatCompletionRequestToolMessage(_Model):
     """The spec's `ChatCompletionRequestToolMessage` (request)."""
     content: Union[str, List[ChatCompletionRequestToolMessageContentPart]]
@@ -4660,7 +4734,7 @@ class ChatCompletionRequestToolMessage(_Model):
     _required = ('role', 'content', 'tool_call_id')
 
 
-@dataclasses.dataclass(eq=False, repr=False)
+@_spec
 class ChatCompletionRequestFunctionMessage(_Model):
     """The spec's `ChatCompletionRequestFunctionMessage` (request). Deprecated by the spec."""
     content: Optional[str]
@@ -4671,7 +4745,7 @@ class ChatCompletionRequestFunctionMessage(_Model):
     _nullable = ('content',)
 
 
-@dataclasses.dataclass(eq=False, repr=False)
+@_spec
 class JsonSchema(_Model):
     """The spec's `ResponseFormatJsonSchema.json_schema` (request)."""
     name: str
@@ -4682,14 +4756,14 @@ class JsonSchema(_Model):
     _required = ('name',)
 
 
-@dataclasses.dataclass(eq=False, repr=False)
+@_spec
 class ModerationPolicyParam(_Model):
     """The spec's `ModerationPolicyParam` (request)."""
     input: Optional[ModerationConfigParam] = None
     output: Optional[ModerationConfigParam] = None
 
 
-@dataclasses.dataclass(eq=False, repr=False)
+@_spec
 class ChatCompletionRequestMessageContentPartText(_Model):
     """The spec's `ChatCompletionRequestMessageContentPartText` (request and response)."""
     text: str
@@ -4699,7 +4773,7 @@ class ChatCompletionRequestMessageContentPartText(_Model):
     _required = ('type', 'text')
 
 
-@dataclasses.dataclass(eq=False, repr=False)
+@_spec
 class FunctionObject(_Model):
     """The spec's `FunctionObject` (request)."""
     name: str
@@ -4710,7 +4784,7 @@ class FunctionObject(_Model):
     _required = ('name',)
 
 
-@dataclasses.dataclass(eq=False, repr=False)
+@_spec
 class CustomToolProperties(_Model):
     """The spec's `CustomToolChatCompletions.custom` (request)."""
     name: str
@@ -4720,7 +4794,7 @@ class CustomToolProperties(_Model):
     _required = ('name',)
 
 
-@dataclasses.dataclass(eq=False, repr=False)
+@_spec
 class ChatCompletionAllowedToolsChoice(_Model):
     """The spec's `ChatCompletionAllowedToolsChoice` (request)."""
     allowed_tools: ChatCompletionAllowedTools
@@ -4729,7 +4803,7 @@ class ChatCompletionAllowedToolsChoice(_Model):
     _required = ('type', 'allowed_tools')
 
 
-@dataclasses.dataclass(eq=False, repr=False)
+@_spec
 class ChatCompletionNamedToolChoice(_Model):
     """The spec's `ChatCompletionNamedToolChoice` (request)."""
     function: FunctionName
@@ -4738,7 +4812,7 @@ class ChatCompletionNamedToolChoice(_Model):
     _required = ('type', 'function')
 
 
-@dataclasses.dataclass(eq=False, repr=False)
+@_spec
 class ChatCompletionNamedToolChoiceCustom(_Model):
     """The spec's `ChatCompletionNamedToolChoiceCustom` (request)."""
     custom: CustomName
@@ -4747,7 +4821,7 @@ class ChatCompletionNamedToolChoiceCustom(_Model):
     _required = ('type', 'custom')
 
 
-@dataclasses.dataclass(eq=False, repr=False)
+@_spec
 class WebSearchLocation(_Model):
     """The spec's `WebSearchLocation` (request)."""
     country: Optional[str] = None
@@ -4756,7 +4830,7 @@ class WebSearchLocation(_Model):
     timezone: Optional[str] = None
 
 
-@dataclasses.dataclass(eq=False, repr=False)
+@_spec
 class CustomVoice(_Model):
     """The spec's `VoiceIdsOrCustomVoice.anyOf[1]` (request)."""
     id: str
@@ -4764,7 +4838,7 @@ class CustomVoice(_Model):
     _required = ('id',)
 
 
-@dataclasses.dataclass(eq=False, repr=False)
+@_spec
 class ChatCompletionRequestAssistantMessageAudio(_Model):
     """The spec's `ChatCompletionRequestAssistantMessage.audio.anyOf[0]` (request)."""
     id: str
@@ -4772,7 +4846,7 @@ class ChatCompletionRequestAssistantMessageAudio(_Model):
     _required = ('id',)
 
 
-@dataclasses.dataclass(eq=False, repr=False)
+@_spec
 class FunctionCall(_Model):
     """The spec's `ChatCompletionResponseMessage.function_call` and
     `ChatCompletionRequestAssistantMessage.function_call.anyOf[0]` and
@@ -4781,7 +4855,7 @@ class FunctionCall(_Model):
     name: str
 
 
-@dataclasses.dataclass(eq=False, repr=False)
+@_spec
 class ModerationConfigParam(_Model):
     """The spec's `ModerationConfigParam` (request)."""
     mode: ModerationMode
@@ -4789,13 +4863,13 @@ class ModerationConfigParam(_Model):
     _required = ('mode',)
 
 
-@dataclasses.dataclass(eq=False, repr=False)
+@_spec
 class PromptCacheBreakpointParam(_Model):
     """The spec's `PromptCacheBreakpointParam` (request and response)."""
     mode: Literal["explicit"] = "explicit"
 
 
-@dataclasses.dataclass(eq=False, repr=False)
+@_spec
 class CustomToolTextFormat(_Model):
     """The spec's `CustomToolChatCompletions.custom.format.oneOf[0]` (request)."""
     type: Literal["text"] = "text"
@@ -4803,7 +4877,7 @@ class CustomToolTextFormat(_Model):
     _required = ('type',)
 
 
-@dataclasses.dataclass(eq=False, repr=False)
+@_spec
 class CustomToolGrammarFormat(_Model):
     """The spec's `CustomToolChatCompletions.custom.format.oneOf[1]` (request)."""
     grammar: CustomGrammarFormatParam
@@ -4812,7 +4886,7 @@ class CustomToolGrammarFormat(_Model):
     _required = ('type', 'grammar')
 
 
-@dataclasses.dataclass(eq=False, repr=False)
+@_spec
 class ChatCompletionAllowedTools(_Model):
     """The spec's `ChatCompletionAllowedTools` (request)."""
     mode: Literal["auto", "required"]
@@ -4821,7 +4895,7 @@ class ChatCompletionAllowedTools(_Model):
     _required = ('mode', 'tools')
 
 
-@dataclasses.dataclass(eq=False, repr=False)
+@_spec
 class FunctionName(_Model):
     """The spec's `ChatCompletionNamedToolChoice.function` (request)."""
     name: str
@@ -4829,7 +4903,7 @@ class FunctionName(_Model):
     _required = ('name',)
 
 
-@dataclasses.dataclass(eq=False, repr=False)
+@_spec
 class CustomName(_Model):
     """The spec's `ChatCompletionNamedToolChoiceCustom.custom` (request)."""
     name: str
@@ -4837,7 +4911,7 @@ class CustomName(_Model):
     _required = ('name',)
 
 
-@dataclasses.dataclass(eq=False, repr=False)
+@_spec
 class ChatCompletionRequestMessageContentPartImage(_Model):
     """The spec's `ChatCompletionRequestMessageContentPartImage` (request and response)."""
     image_url: ImageUrl
@@ -4847,7 +4921,7 @@ class ChatCompletionRequestMessageContentPartImage(_Model):
     _required = ('type', 'image_url')
 
 
-@dataclasses.dataclass(eq=False, repr=False)
+@_spec
 class ChatCompletionRequestMessageContentPartAudio(_Model):
     """The spec's `ChatCompletionRequestMessageContentPartAudio` (request)."""
     input_audio: InputAudio
@@ -4857,7 +4931,7 @@ class ChatCompletionRequestMessageContentPartAudio(_Model):
     _required = ('type', 'input_audio')
 
 
-@dataclasses.dataclass(eq=False, repr=False)
+@_spec
 class ChatCompletionRequestMessageContentPartFile(_Model):
     """The spec's `ChatCompletionRequestMessageContentPartFile` (request)."""
     file: FileObject
@@ -4867,7 +4941,7 @@ class ChatCompletionRequestMessageContentPartFile(_Model):
     _required = ('type', 'file')
 
 
-@dataclasses.dataclass(eq=False, repr=False)
+@_spec
 class ChatCompletionMessageToolCall(_Model):
     """The spec's `ChatCompletionMessageToolCall` (request and response)."""
     id: str
@@ -4875,7 +4949,7 @@ class ChatCompletionMessageToolCall(_Model):
     type: Literal["function"] = "function"
 
 
-@dataclasses.dataclass(eq=False, repr=False)
+@_spec
 class ChatCompletionMessageCustomToolCall(_Model):
     """The spec's `ChatCompletionMessageCustomToolCall` (request and response)."""
     id: str
@@ -4883,7 +4957,7 @@ class ChatCompletionMessageCustomToolCall(_Model):
     type: Literal["custom"] = "custom"
 
 
-@dataclasses.dataclass(eq=False, repr=False)
+@_spec
 class ChatCompletionRequestMessageContentPartRefusal(_Model):
     """The spec's `ChatCompletionRequestMessageContentPartRefusal` (request)."""
     refusal: str
@@ -4892,7 +4966,7 @@ class ChatCompletionRequestMessageContentPartRefusal(_Model):
     _required = ('type', 'refusal')
 
 
-@dataclasses.dataclass(eq=False, repr=False)
+@_spec
 class CustomGrammarFormatParam(_Model):
     """The spec's `CustomToolChatCompletions.custom.format.oneOf[1].grammar` (request)."""
     definition: str
@@ -4901,7 +4975,7 @@ class CustomGrammarFormatParam(_Model):
     _required = ('definition', 'syntax')
 
 
-@dataclasses.dataclass(eq=False, repr=False)
+@_spec
 class ImageUrl(_Model):
     """The spec's `ChatCompletionRequestMessageContentPartImage.image_url` (request and response)."""
     url: str
@@ -4910,7 +4984,7 @@ class ImageUrl(_Model):
     _required = ('url',)
 
 
-@dataclasses.dataclass(eq=False, repr=False)
+@_spec
 class InputAudio(_Model):
     """The spec's `ChatCompletionRequestMessageContentPartAudio.input_audio` (request)."""
     data: str
@@ -4919,7 +4993,7 @@ class InputAudio(_Model):
     _required = ('data', 'format')
 
 
-@dataclasses.dataclass(eq=False, repr=False)
+@_spec
 class FileObject(_Model):
     """The spec's `ChatCompletionRequestMessageContentPartFile.file` (request)."""
     filename: Optional[str] = None
@@ -4927,14 +5001,14 @@ class FileObject(_Model):
     file_id: Optional[str] = None
 
 
-@dataclasses.dataclass(eq=False, repr=False)
+@_spec
 class CustomTool(_Model):
     """The spec's `ChatCompletionMessageCustomToolCall.custom` (request and response)."""
     name: str
     input: str
 
 
-@dataclasses.dataclass(eq=False, repr=False)
+@_spec
 class UpdateChatCompletionRequest(_Model):
     """The spec's `updateChatCompletion.requestBody` (request)."""
     metadata: Optional[Metadata]
@@ -4943,7 +5017,7 @@ class UpdateChatCompletionRequest(_Model):
     _nullable = ('metadata',)
 
 
-@dataclasses.dataclass(eq=False, repr=False)
+@_spec
 class CreateChatCompletionResponse(_Model):
     """The spec's `CreateChatCompletionResponse` (response).
 
@@ -4961,7 +5035,7 @@ class CreateChatCompletionResponse(_Model):
     moderation: Optional[ChatCompletionModeration] = None
 
 
-@dataclasses.dataclass(eq=False, repr=False)
+@_spec
 class ChatChoice(_Model):
     """The spec's `CreateChatCompletionResponse.choices[]` (response)."""
     finish_reason: Literal["stop", "length", "tool_calls", "content_filter", "function_call"] = _ABSENT
@@ -4970,7 +5044,7 @@ class ChatChoice(_Model):
     logprobs: Optional[ChatChoiceLogprobs] = None
 
 
-@dataclasses.dataclass(eq=False, repr=False)
+@_spec
 class CompletionUsage(_Model):
     """The spec's `CompletionUsage` (response)."""
     completion_tokens: int = _ABSENT
@@ -4980,14 +5054,14 @@ class CompletionUsage(_Model):
     prompt_tokens_details: Optional[PromptTokensDetails] = None
 
 
-@dataclasses.dataclass(eq=False, repr=False)
+@_spec
 class ChatCompletionModeration(_Model):
     """The spec's `ChatCompletionModeration` (response)."""
     input: Union[ChatCompletionModerationResults, ChatCompletionModerationError] = _ABSENT
     output: Union[ChatCompletionModerationResults, ChatCompletionModerationError] = _ABSENT
 
 
-@dataclasses.dataclass(eq=False, repr=False)
+@_spec
 class ChatChoiceLogprobs(_Model):
     """The spec's `CreateChatCompletionResponse.choices[].logprobs.anyOf[0]` and
     `CreateChatCompletionStreamResponse.choices[].logprobs` (response)."""
@@ -4995,7 +5069,7 @@ class ChatChoiceLogprobs(_Model):
     refusal: Optional[List[ChatCompletionTokenLogprob]] = None
 
 
-@dataclasses.dataclass(eq=False, repr=False)
+@_spec
 class ChatCompletionResponseMessage(_Model):
     """The spec's `ChatCompletionResponseMessage` (response).
 
@@ -5019,7 +5093,7 @@ class ChatCompletionResponseMessage(_Model):
         return _assistant_request(self, keep)
 
 
-@dataclasses.dataclass(eq=False, repr=False)
+@_spec
 class CompletionTokensDetails(_Model):
     """The spec's `CompletionUsage.completion_tokens_details` (response)."""
     accepted_prediction_tokens: Optional[int] = None
@@ -5029,7 +5103,7 @@ class CompletionTokensDetails(_Model):
     rejected_prediction_tokens: Optional[int] = None
 
 
-@dataclasses.dataclass(eq=False, repr=False)
+@_spec
 class PromptTokensDetails(_Model):
     """The spec's `CompletionUsage.prompt_tokens_details` (response)."""
     audio_tokens: Optional[int] = None
@@ -5039,7 +5113,7 @@ class PromptTokensDetails(_Model):
     cache_write_tokens: Optional[int] = None
 
 
-@dataclasses.dataclass(eq=False, repr=False)
+@_spec
 class ChatCompletionModerationResults(_Model):
     """The spec's `ChatCompletionModerationResults` (response)."""
     type: Literal["moderation_results"] = _ABSENT
@@ -5047,7 +5121,7 @@ class ChatCompletionModerationResults(_Model):
     results: List[ModerationResultBody] = _ABSENT
 
 
-@dataclasses.dataclass(eq=False, repr=False)
+@_spec
 class ChatCompletionModerationError(_Model):
     """The spec's `ChatCompletionModerationError` (response)."""
     type: Literal["error"] = _ABSENT
@@ -5055,7 +5129,7 @@ class ChatCompletionModerationError(_Model):
     message: str = _ABSENT
 
 
-@dataclasses.dataclass(eq=False, repr=False)
+@_spec
 class ChatCompletionTokenLogprob(_Model):
     """The spec's `ChatCompletionTokenLogprob` (response)."""
     token: str = _ABSENT
@@ -5064,14 +5138,14 @@ class ChatCompletionTokenLogprob(_Model):
     top_logprobs: List[TopLogprobs] = _ABSENT
 
 
-@dataclasses.dataclass(eq=False, repr=False)
+@_spec
 class ChatCompletionResponseMessageAnnotation(_Model):
     """The spec's `ChatCompletionResponseMessage.annotations[]` (response)."""
     type: Literal["url_citation"] = _ABSENT
     url_citation: UrlCitation = _ABSENT
 
 
-@dataclasses.dataclass(eq=False, repr=False)
+@_spec
 class ChatCompletionResponseMessageAudio(_Model):
     """The spec's `ChatCompletionResponseMessage.audio.anyOf[0]` (response)."""
     id: str = _ABSENT
@@ -5080,7 +5154,7 @@ class ChatCompletionResponseMessageAudio(_Model):
     transcript: str = _ABSENT
 
 
-@dataclasses.dataclass(eq=False, repr=False)
+@_spec
 class ModerationResultBody(_Model):
     """The spec's `ModerationResultBody` (response)."""
     type: Literal["moderation_result"] = _ABSENT
@@ -5091,7 +5165,7 @@ class ModerationResultBody(_Model):
     category_applied_input_types: Dict[str, List[ModerationInputType]] = _ABSENT
 
 
-@dataclasses.dataclass(eq=False, repr=False)
+@_spec
 class TopLogprobs(_Model):
     """The spec's `ChatCompletionTokenLogprob.top_logprobs[]` (response)."""
     token: str = _ABSENT
@@ -5099,7 +5173,7 @@ class TopLogprobs(_Model):
     bytes: Optional[List[int]] = None
 
 
-@dataclasses.dataclass(eq=False, repr=False)
+@_spec
 class UrlCitation(_Model):
     """The spec's `ChatCompletionResponseMessage.annotations[].url_citation` (response)."""
     end_index: int = _ABSENT
@@ -5108,7 +5182,7 @@ class UrlCitation(_Model):
     title: str = _ABSENT
 
 
-@dataclasses.dataclass(eq=False, repr=False)
+@_spec
 class CreateChatCompletionStreamResponse(_Model):
     """The spec's `CreateChatCompletionStreamResponse` (response).
 
@@ -5126,7 +5200,7 @@ class CreateChatCompletionStreamResponse(_Model):
     moderation: Optional[ChatCompletionModeration] = None
 
 
-@dataclasses.dataclass(eq=False, repr=False)
+@_spec
 class ChatChoiceStream(_Model):
     """The spec's `CreateChatCompletionStreamResponse.choices[]` (response)."""
     delta: ChatCompletionStreamResponseDelta = _ABSENT
@@ -5135,7 +5209,7 @@ class ChatChoiceStream(_Model):
     index: int = _ABSENT
 
 
-@dataclasses.dataclass(eq=False, repr=False)
+@_spec
 class ChatCompletionStreamResponseDelta(_Model):
     """The spec's `ChatCompletionStreamResponseDelta` (response).
 
@@ -5148,7 +5222,7 @@ class ChatCompletionStreamResponseDelta(_Model):
     refusal: Optional[str] = None
 
 
-@dataclasses.dataclass(eq=False, repr=False)
+@_spec
 class FunctionCallStream(_Model):
     """The spec's `ChatCompletionStreamResponseDelta.function_call` and
     `ChatCompletionMessageToolCallChunk.function` (response). Deprecated by the spec."""
@@ -5156,7 +5230,7 @@ class FunctionCallStream(_Model):
     name: Optional[str] = None
 
 
-@dataclasses.dataclass(eq=False, repr=False)
+@_spec
 class ChatCompletionMessageToolCallChunk(_Model):
     """The spec's `ChatCompletionMessageToolCallChunk` (response)."""
     index: int = _ABSENT
@@ -5165,7 +5239,7 @@ class ChatCompletionMessageToolCallChunk(_Model):
     function: Optional[FunctionCallStream] = None
 
 
-@dataclasses.dataclass(eq=False, repr=False)
+@_spec
 class ChatCompletionList(_Model):
     """The spec's `ChatCompletionList` (response)."""
     object: Literal["list"] = _ABSENT
@@ -5175,7 +5249,7 @@ class ChatCompletionList(_Model):
     has_more: bool = _ABSENT
 
 
-@dataclasses.dataclass(eq=False, repr=False)
+@_spec
 class ChatCompletionMessageList(_Model):
     """The spec's `ChatCompletionMessageList` (response)."""
     object: Literal["list"] = _ABSENT
@@ -5185,7 +5259,7 @@ class ChatCompletionMessageList(_Model):
     has_more: bool = _ABSENT
 
 
-@dataclasses.dataclass(eq=False, repr=False)
+@_spec
 class ChatCompletionMessageListItem(_Model):
     """The spec's `ChatCompletionMessageList.data[]` (response).
 
@@ -5203,7 +5277,7 @@ class ChatCompletionMessageListItem(_Model):
                                        ChatCompletionRequestMessageContentPartImage]]] = None
 
 
-@dataclasses.dataclass(eq=False, repr=False)
+@_spec
 class ChatCompletionDeleted(_Model):
     """The spec's `ChatCompletionDeleted` (response)."""
     object: Literal["chat.completion.deleted"] = _ABSENT
@@ -5211,13 +5285,13 @@ class ChatCompletionDeleted(_Model):
     deleted: bool = _ABSENT
 
 
-@dataclasses.dataclass(eq=False, repr=False)
+@_spec
 class ErrorResponse(_Model):
     """The spec's `ErrorResponse` (response)."""
     error: Error = _ABSENT
 
 
-@dataclasses.dataclass(eq=False, repr=False)
+@_spec
 class Error(_Model):
     """The spec's `Error` (response)."""
     code: Optional[str] = None
@@ -5226,7 +5300,7 @@ class Error(_Model):
     type: str = _ABSENT
 
 
-@dataclasses.dataclass(eq=False, repr=False)
+@_spec
 class CreateModelResponseProperties(_Model):
     """The spec's `CreateModelResponseProperties` (request).
 
@@ -5243,7 +5317,7 @@ class CreateModelResponseProperties(_Model):
     prompt_cache_options: Optional[PromptCacheOptionsParam] = None
 
 
-@dataclasses.dataclass(eq=False, repr=False)
+@_spec
 class ModelResponseProperties(_Model):
     """The spec's `ModelResponseProperties` (request).
 
@@ -5306,7 +5380,7 @@ ModerationMode = Literal["score", "block"]
 ModerationInputType = Literal["text", "image"]
 
 
-@dataclasses.dataclass(eq=False, repr=False)
+@_spec
 class ListChatCompletionsQuery(_Model):
     """The query of GET /chat/completions: `metadata` filters by key and value pairs."""
     model: Optional[str] = None
@@ -5316,7 +5390,7 @@ class ListChatCompletionsQuery(_Model):
     order: Optional[Literal["asc", "desc"]] = None
 
 
-@dataclasses.dataclass(eq=False, repr=False)
+@_spec
 class GetChatCompletionMessagesQuery(_Model):
     """The query of GET /chat/completions/{completion_id}/messages."""
     after: Optional[str] = None

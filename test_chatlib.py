@@ -1320,7 +1320,7 @@ def sample(tp, depth=0):
 def build(cls, depth=0):
     hints = typing.get_type_hints(cls, vars(chatlib))
     kw = {}
-    for f in chatlib.dataclasses.fields(cls):
+    for f in dataclasses.fields(cls):
         if depth > 4 and f.default is None:
             continue
         kw[f.name] = sample(hints[f.name], depth)
@@ -1368,17 +1368,51 @@ INLINE_NAMES = {
 
 
 class TypesTest(unittest.TestCase):
+    def test_spec_classes_become_dataclasses_on_first_use(self):
+        # Import leaves them plain (and dataclasses unimported); any use makes them dataclasses.
+        code = ("import sys, chatlib; print('dataclasses' in sys.modules, "
+                "'__dataclass_fields__' in vars(chatlib.ChatChoice))")
+        out = subprocess.run([sys.executable, "-c", code], cwd=HERE, capture_output=True, text=True, timeout=60)
+        self.assertEqual(out.stdout.split(), ["False", "False"], out.stderr)
+        code = "\n".join([
+            "import dataclasses, inspect, threading, chatlib",
+            "r = chatlib.CreateChatCompletionResponse.from_dict({'id': 'x', 'choices': [{'index': 0}]})",
+            "assert r.choices[0].index == 0 and r.model is None",
+            "assert 'index' in [f.name for f in dataclasses.fields(r.choices[0])]",
+            "m = chatlib.ChatCompletionRequestUserMessage(content='hi')",
+            "assert (m.role, m.name) == ('user', None)",
+            "assert 'content' in inspect.signature(chatlib.ChatCompletionRequestUserMessage).parameters",
+            "assert dataclasses.is_dataclass(chatlib.CompletionUsage) and not dataclasses.is_dataclass(chatlib._Model)",
+            "assert dataclasses.replace(m, content='yo').content == 'yo'",
+            "assert dataclasses.asdict(chatlib.FunctionName(name='f')) == {'name': 'f'}",
+            "try:\n    chatlib.FunctionName(nome='f')\nexcept TypeError:\n    pass\nelse:\n    raise AssertionError",
+            "errors = []",
+            "def build():",
+            "    try:",
+            "        chatlib.ImageUrl(url='https://x/a.png')",
+            "    except Exception as exc:",
+            "        errors.append(exc)",
+            "threads = [threading.Thread(target=build) for _ in range(8)]",
+            "[t.start() for t in threads]; [t.join() for t in threads]",
+            "assert not errors, errors",
+            "import sys",
+            "if sys.version_info >= (3, 10):",
+            "    assert chatlib.FunctionName.__match_args__ == ('name',)",
+            "print('ok')"])
+        out = subprocess.run([sys.executable, "-c", code], cwd=HERE, capture_output=True, text=True, timeout=60)
+        self.assertEqual(out.stdout.strip(), "ok", out.stderr)
+
     def test_every_dataclass_builds_and_round_trips(self):
         self.assertGreaterEqual(len(MODELS), 80)
         for cls in MODELS:
             obj = build(cls)
             d = obj.to_dict()
-            self.assertEqual(set(d), {f.name for f in chatlib.dataclasses.fields(cls)}, cls.__name__)
+            self.assertEqual(set(d), {f.name for f in dataclasses.fields(cls)}, cls.__name__)
             back = cls.from_dict(json.loads(json.dumps(d)))
             self.assertEqual(back, obj, cls.__name__)
             self.assertEqual(back.to_dict(), d, cls.__name__)
             self.assertIn(cls.__name__ + "(", repr(obj))
-            self.assertTrue(chatlib.dataclasses.is_dataclass(cls))
+            self.assertTrue(dataclasses.is_dataclass(cls))
 
     def test_every_schema_of_the_spec_has_its_type(self):
         path = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "shared", "openapi",
@@ -1396,7 +1430,7 @@ class TypesTest(unittest.TestCase):
             if name == "ChatCompletionStreamOptions":
                 props = schemas["ChatCompletionStreamOptions.anyOf[0]"]["properties"]
             if props:
-                fields = {f.name for f in chatlib.dataclasses.fields(getattr(chatlib, py))}
+                fields = {f.name for f in dataclasses.fields(getattr(chatlib, py))}
                 self.assertEqual(set(props) - fields, set(), name)
                 hints = typing.get_type_hints(getattr(chatlib, py), vars(chatlib))
                 for field, spec in props.items():
@@ -1405,7 +1439,7 @@ class TypesTest(unittest.TestCase):
                     if required and cls._required:
                         # a required request field is a required argument, or a constant with its default
                         default = cls.__dataclass_fields__[field].default
-                        self.assertTrue(default is chatlib.dataclasses.MISSING or "const" in spec, (name, field))
+                        self.assertTrue(default is dataclasses.MISSING or "const" in spec, (name, field))
                     self.assertIn(field, hints)
 
     def test_required_request_fields_are_required_arguments(self):
