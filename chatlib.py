@@ -1957,7 +1957,9 @@ class _StreamCore:
         watch = self.watch
         try:
             block: bytes = self.resp.read1(_READ_BLOCK)
-            if 0 < len(block) < _READ_BLOCK // 2 and self._more():
+            # An async stream takes what else has arrived into the same batch, to spare the event
+            # loop a hand-over; a sync one would only pay a system call for it.
+            if self.cpu is not None and 0 < len(block) < _READ_BLOCK // 2 and self._more():
                 parts = [block]
                 size = len(block)
                 while size < _READ_BLOCK // 2 and self._more():  # what has already arrived, in one batch
