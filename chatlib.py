@@ -27,7 +27,8 @@ import threading
 import time
 import weakref
 from typing import (TYPE_CHECKING, Any, AsyncIterator, Callable, ClassVar, Coroutine, Dict, Generator, Generic,
-                    Iterable, Iterator, List, Literal, Mapping, Optional, Set, Tuple, Type, TypeVar, Union, cast)
+                    Iterable, Iterator, List, Literal, Mapping, Optional, Sequence, Set, Tuple, Type, TypeVar, Union,
+                    cast)
 
 if TYPE_CHECKING:  # for the type checkers only: nothing is imported at run time
     from typing_extensions import Concatenate, ParamSpec, dataclass_transform
@@ -3616,27 +3617,19 @@ class _Accumulator:
     def __init__(self) -> None:
         self.top: Dict[str, Any] = {}
         self.choices: Dict[Any, _ChoiceState] = {}
-        self.usage: Any = None
 
     def add(self, chunk: Dict[str, Any]) -> None:
         self.add_all((chunk,))
 
-    def add_all(self, chunks: Iterable[Dict[str, Any]]) -> None:
+    def add_all(self, chunks: Sequence[Dict[str, Any]]) -> None:
         """Merges chunks, in order.  This loop runs for every chunk of every stream: a choice
         that only brings more content to a choice already begun (nearly every one) is merged
         here, in place; anything else goes to _choice."""
-        top = self.top
+        if not chunks:
+            return
+        self._merge_tops(chunks)
         states = self.choices
         for chunk in chunks:
-            if None in chunk.values():  # a later null never erases a value an earlier chunk gave
-                for key, value in chunk.items():
-                    if value is not None or key not in top:
-                        top[key] = value
-            else:
-                top.update(chunk)  # the last chunk's id, model, ... win; stream-only keys go in result()
-            usage = chunk.get("usage")
-            if usage is not None:
-                self.usage = usage
             choices = chunk.get("choices")
             if type(choices) is not list:
                 continue
@@ -3652,6 +3645,22 @@ class _Accumulator:
                         state.content.append(content)
                         continue
                 self._choice(choice)
+
+    def _merge_tops(self, chunks: Sequence[Dict[str, Any]]) -> None:
+        """Each top-level key takes the last value a chunk gave it that is not null: a later
+        null never erases an earlier value (the last chunk's id, model, usage... win)."""
+        top = self.top
+        before = top.copy()
+        any(map(top.update, chunks))  # every update, in order, without a Python loop: update returns None
+        for key in [k for k, v in top.items() if v is None]:
+            for chunk in reversed(chunks):
+                value = chunk.get(key)
+                if value is not None:
+                    top[key] = value
+                    break
+            else:
+                if before.get(key) is not None:
+                    top[key] = before[key]
 
     def _choice(self, choice: Dict[str, Any]) -> None:
         index = choice.get("index", 0)
@@ -3777,8 +3786,8 @@ class _Accumulator:
                 choice.update(s.extra)
             choices.append(choice)
         out["choices"] = choices
-        if self.usage is not None:
-            out["usage"] = self.usage
+        if self.top.get("usage") is not None:
+            out["usage"] = self.top["usage"]
         return out
 
 
