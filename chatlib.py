@@ -25,6 +25,7 @@ import os
 import sys
 import threading
 import time
+import typing
 import weakref
 from typing import (TYPE_CHECKING, Any, AsyncIterator, Callable, ClassVar, Coroutine, Dict, Generator, Generic,
                     Iterable, Iterator, List, Literal, Mapping, Optional, Sequence, Set, Tuple, Type, TypeVar, Union,
@@ -113,6 +114,7 @@ _DEFAULT_MAX_BODY = 64 * 1024 * 1024    # bytes of a whole (not streamed) body, 
 _DEFAULT_MAX_EVENT = 32 * 1024 * 1024   # bytes of one server-sent event, unless max_event_size says
 _READ_BLOCK = 65536                     # bytes asked of the socket per read: what has arrived, up to this
 _REDIRECT_BODY = 65536                  # bytes of a redirect's body read: to explain a refusal, or to drain it
+_SHOWN = 200                            # characters of a server's text or a bad value quoted in an error message
 
 # ---------------------------------------------------------------- errors
 
@@ -292,7 +294,7 @@ def _status_error(status: int, headers: Any, raw: bytes, prefix: str = "", secre
         if not shown:
             message = "HTTP %d with an empty body" % status
         else:
-            message = "HTTP %d: %s" % (status, shown if len(shown) <= 300 else shown[:300] + "...")
+            message = "HTTP %d: %s" % (status, shown if len(shown) <= _SHOWN else shown[:_SHOWN] + "...")
     if prefix:
         message = prefix + "; " + message
     request_id = headers.get("x-request-id") if headers is not None else None
@@ -724,12 +726,12 @@ def _redirect(code: int, location: Optional[str], url: str, method: str, headers
     location = location.strip()
     if any(ord(c) <= 32 or ord(c) >= 127 for c in location):
         raise _Refused("its Location %r is not a valid URL (spaces, control or non-ASCII characters)"
-                       % location[:200])
+                       % location[:_SHOWN])
     try:
         new_url = urljoin(url, location)
         new = _split_url(new_url)
     except ValueError as exc:
-        raise _Refused("its Location %r is not a valid URL (%s)" % (location[:200], exc)) from None
+        raise _Refused("its Location %r is not a valid URL (%s)" % (location[:_SHOWN], exc)) from None
     shown = new_url.split("?")[0]
     if new.scheme not in ("http", "https") or not new.hostname:
         raise _Refused("it points to %r, not an http or https URL" % shown)
@@ -1243,7 +1245,7 @@ def _decode_json(raw: bytes, what: str, secrets: Any = ()) -> Any:
         return json.loads(raw)
     except _JSON_ERRORS as exc:
         text = _scrub(raw.decode("utf-8", "replace"), secrets)
-        shown = text if len(text) <= 200 else text[:200] + "..."
+        shown = text if len(text) <= _SHOWN else text[:_SHOWN] + "..."
         raise JSONDeserializeError("%s is not valid JSON (%s): %r" % (what, exc, shown), text) from None
 
 class Client:
@@ -1521,7 +1523,7 @@ class _Call:
             raise APIError(message, type=etype, param=param, code=code, body=body)
         text = _scrub(raw.decode("utf-8", "replace"), self.secrets).strip()
         raise StreamError("the server answered a stream request with Content-Type %r, not "
-                          "text/event-stream: %s" % (ctype, text[:200] + ("..." if len(text) > 200 else "")),
+                          "text/event-stream: %s" % (ctype, text[:_SHOWN] + ("..." if len(text) > _SHOWN else "")),
                           body=body if body is not None else text)
 
     def _decode(self, raw: bytes) -> Any:
@@ -1933,7 +1935,7 @@ class _StreamCore:
             except _JSON_ERRORS as exc:
                 data = _scrub(data, self.secrets)
                 raise JSONDeserializeError("a stream event is not valid JSON (%s): %r"
-                                           % (exc, data[:200]), data) from None
+                                           % (exc, data[:_SHOWN]), data) from None
             if type(obj) is dict:
                 if obj.get("error"):
                     raise _stream_error(data, obj, self.secrets)
@@ -2197,7 +2199,7 @@ def _stream_error(data: str, obj: Any = None, secrets: Any = ()) -> StreamError:
             obj = None
     message, etype, param, code = _error_fields(_scrub_json(obj, secrets))
     if message is None:
-        message = "the server sent an error event: %s" % _scrub(data, secrets)[:300]
+        message = "the server sent an error event: %s" % _scrub(data, secrets)[:_SHOWN]
     return StreamError(message, type=etype, param=param, code=code,
                        body=_scrub_json(obj, secrets) if obj is not None else _scrub(data, secrets))
 
@@ -2246,7 +2248,6 @@ class _Codec(Generic[_M]):
 
     def __init__(self, cls: Type[_M]) -> None:
         import dataclasses
-        import typing
 
         hints = typing.get_type_hints(cls, globalns=globals())
         self.cls = cls
@@ -2335,8 +2336,6 @@ def _type_args(tp: Any) -> Tuple[Any, ...]:
 def _decoder(tp: Any) -> Any:
     """A function (value, path) -> decoded value for type hint `tp`, or None where the JSON value
     is kept as it is (strings, numbers, booleans, literals, Any, and containers of those)."""
-    import typing
-
     origin = getattr(tp, "__origin__", None)
     args = _type_args(tp)
     if isinstance(tp, type) and issubclass(tp, _Model):
@@ -2369,8 +2368,6 @@ def _decoder(tp: Any) -> Any:
 def _union_decoder(options: List[Any]) -> Any:
     """Decodes a union: objects by their discriminator (``type`` or ``role``), a string or a list
     where the union allows one.  An object of a kind chatlib does not know is kept as a dict."""
-    import typing
-
     if len(options) == 1:
         return _decoder(options[0])
     models = [o for o in options if isinstance(o, type) and issubclass(o, _Model)]
@@ -3851,7 +3848,6 @@ class _Mismatch(Exception):
 
 
 def _hints(obj: Any) -> Dict[str, Any]:
-    import typing
     try:
         return typing.get_type_hints(obj)
     except Exception as exc:  # a hint that names something undefined, or a bad annotation
@@ -3898,7 +3894,6 @@ def _is_enum(tp: Any) -> bool:
 def _schema(tp: Any, strict: bool, path: str, seen: Tuple[Any, ...] = ()) -> Dict[str, Any]:
     """JSON Schema for type hint `tp`; in strict mode, what OpenAI's strict mode accepts."""
     import dataclasses
-    import typing
 
     origin = getattr(tp, "__origin__", None)
     if tp in _JSON_TYPES:
@@ -3998,7 +3993,6 @@ def _object_schema(fields: Any, strict: bool, path: str, seen: Any, descriptions
 
 
 def _allows_none(tp: Any) -> bool:
-    import typing
     return tp is type(None) or (getattr(tp, "__origin__", None) is typing.Union and type(None) in tp.__args__)
 
 
@@ -4006,7 +4000,6 @@ def _from_json(tp: Any, value: Any, path: str) -> Any:
     """`value` (parsed JSON) as a value of type hint `tp`: dataclasses are built, enums looked up,
     literals and scalar types checked.  Raises _Mismatch naming the path."""
     import dataclasses
-    import typing
 
     if tp is Any:
         return value
@@ -4153,7 +4146,7 @@ def parse_arguments(func: Callable[..., Any], arguments: Union[str, Dict[str, An
             arguments = json.loads(text) if text.strip() else {}
         except _JSON_ERRORS as exc:
             raise InvalidArgumentError("%s: the arguments are not valid JSON (%s): %r"
-                                       % (func.__name__, exc, text[:200])) from None
+                                       % (func.__name__, exc, text[:_SHOWN])) from None
     try:
         return _kwargs_from_json(_parameters(func), arguments, func.__name__)
     except _Mismatch as exc:

@@ -2747,30 +2747,31 @@ class ToolsTest(ServerTest):
             self.assertIn(field, str(cm.exception))
 
     def test_tool_loop_as_in_the_readme(self):
+        # The README's own code block, run against this server.
         calls = dict(ANSWER, choices=[{"index": 0, "finish_reason": "tool_calls", "logprobs": None, "message": {
             "role": "assistant", "content": None, "tool_calls": [
                 {"id": "call_p", "type": "function", "function": {"name": "get_weather", "arguments": '{"city": "Paris"}'}},
                 {"id": "call_o", "type": "function", "function": {"name": "get_weather",
-                                                                  "arguments": '{"city": "Oslo", "unit": "fahrenheit"}'}}]}}])
+                                                                  "arguments": '{"city": "Oslo", "unit": "F"}'}}]}}])
         done = dict(ANSWER, choices=[{"index": 0, "finish_reason": "stop", "logprobs": None,
                                       "message": {"role": "assistant", "content": "Mild in Paris, cold in Oslo."}}])
         self.responses += [reply(200, calls), reply(200, done)]
-        chat = self.chat()
-        tools = [chatlib.function_tool(get_weather)]
-        messages: List[chatlib.ChatCompletionRequestMessage] = [
-            chatlib.ChatCompletionRequestUserMessage(content="Weather in Paris and Oslo?")]
-        while True:
-            response = chat.create(model="gpt-4o-mini", messages=messages, tools=tools)
-            message = response.choices[0].message
-            messages.append(message.to_request())
-            if not message.tool_calls:
-                break
-            messages += chatlib.run_tool_calls(message, [get_weather])
-        self.assertEqual(message.content, "Mild in Paris, cold in Oslo.")
+        block = [b for b in readme_python_blocks(self) if "def get_weather" in b and "while True" in b][0]
+        old_env = dict(os.environ)
+        os.environ.update(OPENAI_API_KEY="sk-test-key-123456", OPENAI_BASE_URL=self.server.base,
+                          NO_PROXY="127.0.0.1", no_proxy="127.0.0.1")
+        out, scope = io.StringIO(), {"__name__": "readme"}
+        try:
+            with contextlib.redirect_stdout(out):
+                exec(compile(block, "README.md", "exec"), scope)
+        finally:
+            os.environ.clear()
+            os.environ.update(old_env)
+        self.assertEqual(out.getvalue(), "Mild in Paris, cold in Oslo.\n")
         first, second = (r.json() for r in self.server.requests)
-        self.assertEqual(first["tools"], [chatlib.function_tool(get_weather).to_dict()])
+        self.assertEqual(first["tools"], [chatlib.function_tool(scope["get_weather"]).to_dict()])
         self.assertEqual([m["role"] for m in second["messages"]], ["user", "assistant", "tool", "tool"])
-        self.assertEqual(json.loads(second["messages"][3]["content"])["unit"], "fahrenheit")
+        self.assertEqual(json.loads(second["messages"][3]["content"])["unit"], "F")
         self.assertEqual(second["messages"][3]["tool_call_id"], "call_o")
 
     def test_tool_loop_streaming(self):
