@@ -2461,6 +2461,8 @@ class _DataclassAttribute:
         if cls is _Model or not issubclass(cls, _Model):
             raise AttributeError(self.name)
         _as_dataclass(cls)
+        if self.name == "__signature__":
+            return None  # inspect.signature then reads the __init__ @dataclass has just written
         if self.name not in cls.__dict__:  # __match_args__ before Python 3.10
             raise AttributeError(self.name)
         return cls.__dict__[self.name]
@@ -2478,6 +2480,7 @@ class _Model:
         __dataclass_fields__ = _DataclassAttribute("__dataclass_fields__")
         __dataclass_params__ = _DataclassAttribute("__dataclass_params__")
         __match_args__ = _DataclassAttribute("__match_args__")
+        __signature__ = _DataclassAttribute("__signature__")
 
         def __init__(self, *args, **kwargs):
             cls = type(self)

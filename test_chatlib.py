@@ -1381,7 +1381,7 @@ class TypesTest(unittest.TestCase):
             "assert 'index' in [f.name for f in dataclasses.fields(r.choices[0])]",
             "m = chatlib.ChatCompletionRequestUserMessage(content='hi')",
             "assert (m.role, m.name) == ('user', None)",
-            "assert 'content' in inspect.signature(chatlib.ChatCompletionRequestUserMessage).parameters",
+            "assert 'content' in inspect.signature(chatlib.ChatCompletionRequestSystemMessage).parameters",
             "assert dataclasses.is_dataclass(chatlib.CompletionUsage) and not dataclasses.is_dataclass(chatlib._Model)",
             "assert dataclasses.replace(m, content='yo').content == 'yo'",
             "assert dataclasses.asdict(chatlib.FunctionName(name='f')) == {'name': 'f'}",
@@ -1810,6 +1810,7 @@ class TunnelProxy:
 
     def __init__(self):
         self.lines = []
+        self.heads = []  # each request's first line and headers, as the proxy saw them
         self.sock = socket.socket()
         self.sock.bind(("127.0.0.1", 0))
         self.sock.listen(16)
@@ -1835,6 +1836,7 @@ class TunnelProxy:
             head.append(h)
             if h in (b"\r\n", b""):
                 break
+        self.heads.append(b"".join(head).decode("latin-1"))
         method, target, _ = first.split(" ", 2)
         if method == "CONNECT":
             host, port = target.rsplit(":", 1)
@@ -1987,6 +1989,26 @@ class NetworkTest(ServerTest):
         self.assertEqual(tls.server.connections, 1)  # the tunnel is kept and reused
         self.assertEqual(sum(line.startswith("CONNECT") for line in proxy.lines), 1)
         self.assertTrue(proxy.lines[-1].startswith("CONNECT 127.0.0.1:%d HTTP/1." % tls.server.port), proxy.lines)
+
+    def test_proxy_credentials_go_to_the_proxy_alone(self):
+        proxy = TunnelProxy()
+        self.addCleanup(proxy.close)
+        url = proxy.url.replace("http://", "http://us%40er:p%3Aw@")
+        basic = "Basic " + base64.b64encode(b"us@er:p:w").decode()
+        tls = TLSFixture()
+        self.addCleanup(tls.close)
+        seen = []
+        tls.server.handler = lambda req: seen.append(req.headers.get("proxy-authorization")) or reply(200, COMPLETION)
+        c = chatlib.Client(chatlib.OpenAIConfig(api_key="k", api_base=tls.server.base), proxy=url,
+                           ssl_context=tls.client_context)
+        self.addCleanup(c.close)
+        c.chat().create_byot(REQ)
+        self.assertTrue(proxy.heads[-1].startswith("CONNECT "))
+        self.assertIn("Proxy-Authorization: %s\r\n" % basic, proxy.heads[-1])
+        self.assertEqual(seen, [None])  # never inside the tunnel, to the server
+        self.chat(proxy=url).create_byot(REQ)  # plain http: the request itself goes to the proxy
+        self.assertTrue(proxy.heads[-1].startswith("POST http://127.0.0.1:%d/v1/chat/completions " % self.server.port))
+        self.assertIn("Proxy-Authorization: %s\r\n" % basic, proxy.heads[-1])
 
     def test_deadline_through_a_proxy(self):
         proxy = TunnelProxy()
