@@ -3622,36 +3622,43 @@ class _Accumulator:
         self.add_all((chunk,))
 
     def add_all(self, chunks: Sequence[Dict[str, Any]]) -> None:
-        """Merges chunks, in order.  This loop runs for every chunk of every stream: a choice
-        that only brings more content to a choice already begun (nearly every one) is merged
-        here, in place; anything else goes to _choice."""
+        """Merges chunks, in order.  This loop runs for every chunk of every stream, so the
+        chunk that only brings more content to a choice already begun (nearly every one) is
+        merged in place: one choice of exactly index, delta, finish_reason and logprobs, the
+        last two null, a delta of content alone, a string.  Any chunk that is not that shape
+        fails one of the lookups and goes the general way (_choice)."""
         if not chunks:
             return
         self._merge_tops(chunks)
         states = self.choices
         for chunk in chunks:
-            choices = chunk.get("choices")
-            if type(choices) is not list:
-                continue
-            for choice in choices:
-                if type(choice) is not dict:
-                    continue
-                delta = choice.get("delta")
-                if (type(delta) is dict and len(delta) == 1 and choice.keys() == _CHOICE_KEYS
-                        and choice["finish_reason"] is None and choice["logprobs"] is None):
-                    state = states.get(choice["index"])
-                    content = delta.get("content")
-                    if state is not None and state.content is not None and type(content) is str:
-                        state.content.append(content)
+            try:
+                (choice,) = chunk["choices"]
+                delta = choice["delta"]
+                if (len(choice) == 4 and len(delta) == 1 and choice["finish_reason"] is None
+                        and choice["logprobs"] is None):
+                    texts = states[choice["index"]].content
+                    if texts is not None:
+                        texts.append(delta["content"] + "")  # a string, or TypeError
                         continue
-                self._choice(choice)
+            except (LookupError, TypeError, ValueError, AttributeError):
+                pass
+            choices = chunk.get("choices")
+            if type(choices) is list:
+                for one in choices:
+                    if type(one) is dict:
+                        self._choice(one)
 
     def _merge_tops(self, chunks: Sequence[Dict[str, Any]]) -> None:
         """Each top-level key takes the last value a chunk gave it that is not null: a later
         null never erases an earlier value (the last chunk's id, model, usage... win)."""
         top = self.top
         before = top.copy()
-        any(map(top.update, chunks))  # every update, in order, without a Python loop: update returns None
+        last = chunks[-1]
+        if last.keys() >= set().union(*chunks):  # the usual case: the last chunk has every key
+            top.update(last)
+        else:
+            any(map(top.update, chunks))  # every update, in order, without a Python loop
         for key in [k for k, v in top.items() if v is None]:
             for chunk in reversed(chunks):
                 value = chunk.get(key)

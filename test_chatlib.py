@@ -2667,6 +2667,47 @@ class AccumulateTest(ServerTest):
             self.assertEqual(out["object"], "chat.completion")
             json.dumps(out)
 
+    def test_the_fast_path_agrees_with_the_general_one(self):
+        # Chunks near the shape the accumulator merges in place, merged a block at a time, give
+        # what merging every choice the general way, one chunk at a time, gives.
+        class General(chatlib._Accumulator):
+            def add_all(self, chunks):
+                for chunk in chunks:
+                    self._merge_tops([chunk])
+                    for choice in chunk.get("choices") if type(chunk.get("choices")) is list else ():
+                        if type(choice) is dict:
+                            self._choice(choice)
+        rng = random.Random(7)
+
+        def choice():
+            c = {"index": rng.choice([0, 0, 0, 1, "0", None]), "delta": {"content": rng.choice(["a", "b", "", None, 5])},
+                 "logprobs": rng.choice([None, None, None, {"content": [{"token": "a"}]}]),
+                 "finish_reason": rng.choice([None, None, None, "stop"])}
+            if rng.random() < 0.1:
+                c["delta"]["role"] = "assistant"
+            if rng.random() < 0.1:
+                del c[rng.choice(list(c))]
+            if rng.random() < 0.1:
+                c["stop_reason"] = rng.choice([None, 7])
+            return c
+        for _ in range(500):
+            chunks = []
+            for _ in range(rng.randrange(1, 30)):
+                chunk = {"id": rng.choice(["c1", "c2", None]), "model": "m", "choices": [choice()]}
+                if rng.random() < 0.2:
+                    chunk["choices"].append(choice())
+                if rng.random() < 0.2:
+                    chunk["usage"] = rng.choice([None, {"total_tokens": rng.randrange(9)}])
+                if rng.random() < 0.05:
+                    chunk["x_extra"] = rng.choice([None, "v"])
+                chunks.append(chunk)
+            fast, general = chatlib._Accumulator(), General()
+            cut = rng.randrange(len(chunks) + 1)
+            for part in (chunks[:cut], chunks[cut:]):
+                fast.add_all(part)
+            general.add_all(chunks)
+            self.assertEqual(fast.result(), general.result())
+
     def test_final_of_a_closed_stream_raises(self):
         self.responses.append(sse(*stream_form(ANSWER)))
         s = self.chat().create_stream_byot(SREQ)
