@@ -31,9 +31,11 @@ from typing import (TYPE_CHECKING, Any, AsyncIterator, Callable, ClassVar, Corou
                     Iterable, Iterator, List, Literal, Mapping, Optional, Sequence, Set, Tuple, Type, TypeVar, Union,
                     cast)
 
-if TYPE_CHECKING:  # for the type checkers only: nothing is imported at run time
-    from typing_extensions import Concatenate, ParamSpec, dataclass_transform
-    _P = ParamSpec("_P")
+if TYPE_CHECKING:  # for the type checkers only: nothing here runs
+    from dataclasses import dataclass as _spec  # what the spec classes are; see _Model
+    if sys.version_info >= (3, 10):
+        from typing import Concatenate, ParamSpec
+        _P = ParamSpec("_P")
 _T = TypeVar("_T")
 _F = TypeVar("_F")
 _M = TypeVar("_M", bound="_Model")
@@ -2425,15 +2427,13 @@ def _to_json(value: Any) -> Any:
 
 # The spec classes are dataclasses, made so on first use rather than at import: 83 of them cost
 # @dataclass about 20 ms, and importing dataclasses (and inspect with it) as much again, which
-# most programs, sending dicts, never need.  To a type checker `_spec` is @dataclass
-# (dataclass_transform); at run time it leaves the class as it is, and _Model turns the class into
-# the dataclass that @dataclass(eq=False, repr=False) makes the first time anything needs it to be
-# one: an instance being built, or the dataclass attributes being read (dataclasses.fields,
-# is_dataclass, asdict, replace, the converter).  An instance the converter decodes needs neither.
-if TYPE_CHECKING:
-    @dataclass_transform(eq_default=False)
-    def _spec(cls: Type[_T]) -> Type[_T]: ...
-else:
+# most programs, sending dicts, never need.  To a type checker `_spec` is @dataclass (imported
+# under that name at the top); at run time it leaves the class as it is, and _Model turns the
+# class into the dataclass that @dataclass(eq=False, repr=False) makes the first time anything
+# needs it to be one: an instance being built, or the dataclass attributes being read
+# (dataclasses.fields, is_dataclass, asdict, replace, inspect.signature, the converter).  An
+# instance the converter decodes needs neither.
+if not TYPE_CHECKING:
     def _spec(cls):
         return cls
 
@@ -2837,10 +2837,16 @@ class Chat(_SyncSend, _ChatMethods):
         return ChatWithResponse(self.client)
 
 
-def _responding(shared: Callable[Concatenate[Any, _P], _T]) -> Callable[Concatenate[Any, _P], APIResponse[_T]]:
-    """A shared method as the with_response sets run it: the same code, whose _call answers
-    with an APIResponse; only its type changes."""
-    return shared  # type: ignore[return-value]
+if TYPE_CHECKING:
+    if sys.version_info >= (3, 10):
+        def _responding(shared: Callable[Concatenate[Any, _P], _T]) -> Callable[Concatenate[Any, _P], APIResponse[_T]]: ...
+    else:  # no ParamSpec before Python 3.10: the parameters go unchecked there
+        def _responding(shared: Callable[..., _T]) -> Callable[..., APIResponse[_T]]: ...
+else:
+    def _responding(shared):
+        """A shared method as the with_response sets run it: the same code, whose _call answers
+        with an APIResponse; only its type changes."""
+        return shared
 
 
 class ChatWithResponse(_SyncSend):
@@ -3177,24 +3183,36 @@ class AsyncClient:
         self._slots.release()
 
 
-def _coroutine(shared: Callable[Concatenate[Any, _P], _T]) -> Callable[Concatenate[Any, _P], Coroutine[Any, Any, _T]]:
-    """A shared method of _ChatMethods as the async sets run it: awaited, so that its checks too
-    run when the coroutine does, never when it is made."""
-    async def method(self: Any, /, *args: Any, **kwargs: Any) -> Any:
-        return await shared(self, *args, **kwargs)  # type: ignore[misc]  # the async _call made it a coroutine
-    method.__name__ = shared.__name__
-    method.__doc__ = shared.__doc__
-    method.__wrapped__ = shared  # type: ignore[attr-defined]  # inspect.signature shows the real one
-    return method
+# To a type checker, each of these keeps a shared method's parameters and changes what it
+# returns: a coroutine of the result, of an async stream, or an async iterator of the pages.
+if TYPE_CHECKING:
+    if sys.version_info >= (3, 10):
+        def _coroutine(shared: Callable[Concatenate[Any, _P], _T]) -> Callable[
+                Concatenate[Any, _P], Coroutine[Any, Any, _T]]: ...
 
+        def _async_stream(shared: Callable[Concatenate[Any, _P], ChatCompletionResponseStream[_T, _F]]) -> Callable[
+                Concatenate[Any, _P], Coroutine[Any, Any, AsyncChatCompletionResponseStream[_T, _F]]]: ...
 
-if TYPE_CHECKING:  # the same functions, typed for what the async sets make of a stream and of pages
-    def _async_stream(shared: Callable[Concatenate[Any, _P], ChatCompletionResponseStream[_T, _F]]) -> Callable[
-            Concatenate[Any, _P], Coroutine[Any, Any, AsyncChatCompletionResponseStream[_T, _F]]]: ...
+        def _async_pages(shared: Callable[Concatenate[Any, _P], Iterator[_T]]) -> Callable[
+                Concatenate[Any, _P], AsyncIterator[_T]]: ...
+    else:  # no ParamSpec before Python 3.10: the parameters go unchecked there
+        def _coroutine(shared: Callable[..., _T]) -> Callable[..., Coroutine[Any, Any, _T]]: ...
 
-    def _async_pages(shared: Callable[Concatenate[Any, _P], Iterator[_T]]) -> Callable[
-            Concatenate[Any, _P], AsyncIterator[_T]]: ...
+        def _async_stream(shared: Callable[..., ChatCompletionResponseStream[_T, _F]]) -> Callable[
+                ..., Coroutine[Any, Any, AsyncChatCompletionResponseStream[_T, _F]]]: ...
+
+        def _async_pages(shared: Callable[..., Iterator[_T]]) -> Callable[..., AsyncIterator[_T]]: ...
 else:
+    def _coroutine(shared):
+        """A shared method of _ChatMethods as the async sets run it: awaited, so that its checks
+        too run when the coroutine does, never when it is made."""
+        async def method(self, /, *args, **kwargs):
+            return await shared(self, *args, **kwargs)  # the async _call made it a coroutine
+        method.__name__ = shared.__name__
+        method.__doc__ = shared.__doc__
+        method.__wrapped__ = shared  # inspect.signature shows the real one
+        return method
+
     _async_stream = _coroutine
 
     def _async_pages(shared):  # the shared method returns _walk's async generator as it is
