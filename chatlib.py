@@ -1058,7 +1058,11 @@ def _proxy_urls(proxy: Any) -> Dict[str, str]:
     import urllib.request  # deferred: only a client that may use a proxy needs it
 
     proxies = urllib.request.getproxies() if proxy is None else {"http": proxy, "https": proxy}
-    return {scheme: url for scheme, url in proxies.items() if scheme in ("http", "https") and url}
+    urls = {scheme: url for scheme, url in proxies.items() if scheme in ("http", "https") and url}
+    for scheme, url in urls.items():  # the environment's are checked here, as `proxy` was when given
+        _check_base_url(url if "://" in url else "http://" + url, "the %s proxy (%s_proxy)" % (scheme, scheme),
+                        userinfo=True)
+    return urls
 
 
 def _proxy_route(url: str) -> Tuple[str, Optional[str]]:

@@ -2021,6 +2021,24 @@ class NetworkTest(ServerTest):
         with self.assertRaises(chatlib.APITimeoutError):
             self.chat(proxy=proxy.url, timeout=5).create_byot(REQ, deadline=0.4)
 
+    def test_a_broken_proxy_in_the_environment_is_named(self):
+        saved = {k: os.environ.get(k) for k in ("http_proxy", "HTTP_PROXY", "no_proxy", "NO_PROXY")}
+
+        def restore():
+            for k, v in saved.items():
+                os.environ.pop(k, None)
+                if v is not None:
+                    os.environ[k] = v
+        self.addCleanup(restore)
+        for k in saved:
+            os.environ.pop(k, None)
+        os.environ["http_proxy"] = "http://user:pr0xy-secret@proxy.example:notaport"
+        with self.assertRaises(chatlib.InvalidArgumentError) as cm:
+            self.chat(proxy=None).create_byot(REQ)
+        self.assertIn("http_proxy", str(cm.exception))
+        self.assertNotIn("pr0xy-secret", str(cm.exception))
+        self.assertEqual(self.server.requests, [])
+
     def test_proxy_from_the_environment_and_no_proxy(self):
         proxy = TunnelProxy()
         self.addCleanup(proxy.close)
