@@ -118,6 +118,7 @@ _READ_BLOCK = 65536                     # bytes asked of the socket per read: wh
 _REDIRECT_BODY = 65536                  # bytes of a redirect's body read: to explain a refusal, or to drain it
 _SHOWN = 200                            # characters of a server's text or a bad value quoted in an error message
 
+
 # ---------------------------------------------------------------- errors
 
 class OpenAIError(Exception):
@@ -302,6 +303,7 @@ def _status_error(status: int, headers: Any, raw: bytes, prefix: str = "", secre
     request_id = headers.get("x-request-id") if headers is not None else None
     return cls(message, status_code=status, headers=headers, request_id=request_id,
                type=etype, param=param, code=code, body=body)
+
 
 # ---------------------------------------------------------------- configuration
 
@@ -521,12 +523,13 @@ class AzureConfig:
         return "AzureConfig(api_base=%r, deployment_id=%r, api_version=%r)" % (
             self.api_base, self.deployment_id, self.api_version)
 
+
 # ---------------------------------------------------------------- transport and retries
 #
 # Who owns a connection, from the moment a call wants one until it is reused or closed:
 #
 #     _Pool (idle, per origin)
-#       | _open_pooled takes one (or opens one), sends the request, reads the status and headers
+#       | _Transport._send_pooled takes one (or opens one), sends the request, reads the head
 #       v
 #     the response (http.client's, with `chatlib_release` = (pool, key, connection))
 #       |-- a whole body: _Call._body reads it (_read_capped), then _release
@@ -1006,7 +1009,7 @@ def _check_fired(watch: Optional[_Watch]) -> None:
 
 
 def _proxy_secrets(urls: Any) -> List[Any]:
-    """The password of each proxy URL, and the user:password pair urllib sends in base64."""
+    """The password of each proxy URL, and the user:password pair its Proxy-Authorization carries."""
     from urllib.parse import unquote, urlsplit
     out = []
     for url in urls:
@@ -1089,8 +1092,10 @@ class _Transport:
         self.http_client = self.http.client
         self.log = logging.getLogger("chatlib")
         self.pool = _Pool(pool_size)
-        self.context = ssl_context  # None until the first https request: loading the CA
-        self.lock = threading.Lock()  # bundle takes milliseconds that plain http never needs
+        # Without ssl_context, the TLS context is made on the first https request, under this
+        # lock: loading the CA bundle takes milliseconds that plain http never needs.
+        self.context = ssl_context
+        self.lock = threading.Lock()
         self.routes: Dict[str, Tuple[Any, ...]] = {}  # URL -> _route(URL), for the URLs used most
         urls = _proxy_urls(proxy)
         self.proxies = {scheme: _proxy_route(url) for scheme, url in urls.items()}
@@ -1209,7 +1214,7 @@ class _Transport:
             return resp
 
     def connection_error(self, exc: BaseException, timeout: Any, url: Any) -> APIConnectionError:
-        """Turns what urllib and http.client raise into APIConnectionError or APITimeoutError."""
+        """Turns what sockets, ssl and http.client raise into APIConnectionError or APITimeoutError."""
         reason = exc
         where = url.split("?")[0]
         if _is_timeout(reason):
@@ -1646,6 +1651,7 @@ def _query_pairs(query: Dict[str, Any], what: str) -> List[Any]:
             raise InvalidArgumentError("%s: %s must be a string, number or boolean, not %s"
                                        % (what, k, type(v).__name__))
     return pairs
+
 
 # ---------------------------------------------------------------- server-sent events and streams
 
@@ -2209,6 +2215,7 @@ def _stream_error(data: str, obj: Any = None, secrets: Any = ()) -> StreamError:
     return StreamError(message, type=etype, param=param, code=code,
                        body=_scrub_json(obj, secrets) if obj is not None else _scrub(data, secrets))
 
+
 # ---------------------------------------------------------------- dataclasses and JSON: the one converter
 #
 # Every schema of the spec's chat endpoints is a dataclass below, named as in the spec (inline
@@ -2521,6 +2528,7 @@ class _Model:
         values = self.__dict__
         shown = ", ".join("%s=%r" % (n, values.get(n)) for n in _codec(type(self)).names if values.get(n) is not None)
         return "%s(%s)" % (type(self).__name__, shown)
+
 
 # ---------------------------------------------------------------- the Chat API
 
@@ -2887,6 +2895,7 @@ def _page_items(page: Any, query: Dict[str, Any], decode: Any) -> Tuple[Any, ...
     if not isinstance(last, str) or not last or last == query.get("after"):
         raise APIError("the server says there are more pages but gives no new cursor (last id %r)" % (last,))
     return items, dict(query, after=last)
+
 
 # ---------------------------------------------------------------- the Chat API, async
 #
@@ -3573,6 +3582,7 @@ def _query_dict(query: Any, cls: Any, fields: Optional[Dict[str, Any]] = None) -
     if query is None or isinstance(query, dict):
         return query
     raise InvalidArgumentError("query must be a %s, a dict or None, not %s" % (cls.__name__, type(query).__name__))
+
 
 # ---------------------------------------------------------------- helpers for chat applications
 
@@ -4292,6 +4302,7 @@ def parse_completion(completion: Union[CreateChatCompletionResponse, Dict[str, A
         raise JSONDeserializeError("the answer does not fit %s: %s" % (cls.__name__, exc), content) from None
     return parsed
 
+
 # ---------------------------------------------------------------- command line
 
 _CLI_EXAMPLES = """\
@@ -4544,6 +4555,7 @@ def _cli_readline(history: Optional[str]) -> None:
         except OSError:  # none yet
             pass
         atexit.register(readline.write_history_file, history)
+
 
 # ---------------------------------------------------------------- types: the spec's schemas, declared (no logic here)
 
