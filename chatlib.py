@@ -1391,8 +1391,6 @@ class Client:
         return headers
 
     def _url(self, path: str, params: Any, extra_query: Any) -> str:
-        from urllib.parse import urlencode
-
         pairs = list(self.config.query().items())
         pairs.extend(params)
         if extra_query:
@@ -1402,6 +1400,8 @@ class Client:
         url = self.config.url(path)
         if not pairs:
             return url
+        from urllib.parse import urlencode  # only here: an import statement costs on every call
+
         return url + ("&" if "?" in url else "?") + urlencode(pairs)
 
     def _send(self, method: str, path: str, body: Any = None, *, stream: bool = False, params: Any = (),
