@@ -2021,8 +2021,9 @@ class NetworkTest(ServerTest):
         with self.assertRaises(chatlib.APITimeoutError):
             self.chat(proxy=proxy.url, timeout=5).create_byot(REQ, deadline=0.4)
 
-    def test_a_broken_proxy_in_the_environment_is_named(self):
-        saved = {k: os.environ.get(k) for k in ("http_proxy", "HTTP_PROXY", "no_proxy", "NO_PROXY")}
+    def without_proxy_environment(self):
+        """Clears the proxy variables for this test; they come back after it."""
+        saved = {k: os.environ.pop(k, None) for k in ("http_proxy", "HTTP_PROXY", "no_proxy", "NO_PROXY")}
 
         def restore():
             for k, v in saved.items():
@@ -2030,8 +2031,9 @@ class NetworkTest(ServerTest):
                 if v is not None:
                     os.environ[k] = v
         self.addCleanup(restore)
-        for k in saved:
-            os.environ.pop(k, None)
+
+    def test_a_broken_proxy_in_the_environment_is_named(self):
+        self.without_proxy_environment()
         os.environ["http_proxy"] = "http://user:pr0xy-secret@proxy.example:notaport"
         with self.assertRaises(chatlib.InvalidArgumentError) as cm:
             self.chat(proxy=None).create_byot(REQ)
@@ -2042,16 +2044,7 @@ class NetworkTest(ServerTest):
     def test_proxy_from_the_environment_and_no_proxy(self):
         proxy = TunnelProxy()
         self.addCleanup(proxy.close)
-        saved = {k: os.environ.get(k) for k in ("http_proxy", "HTTP_PROXY", "no_proxy", "NO_PROXY")}
-
-        def restore():
-            for k, v in saved.items():
-                os.environ.pop(k, None)
-                if v is not None:
-                    os.environ[k] = v
-        self.addCleanup(restore)
-        for k in saved:
-            os.environ.pop(k, None)
+        self.without_proxy_environment()
         os.environ["http_proxy"] = proxy.url
         self.chat(proxy=None).create_byot(REQ)
         self.assertEqual(len(proxy.lines), 1)
