@@ -100,6 +100,10 @@ __all__ = [
 
 _DEFAULT_BASE = "https://api.openai.com/v1"
 _JSON_ERRORS = (ValueError, RecursionError)  # what json.loads raises for bad or absurdly nested text
+# json.loads without its checks around the C scanner (two regular expressions and three calls
+# per string): what it returns for a text that starts with a value and ends with it, as a
+# stream's chunks do.  Anything else goes through json.loads, which explains what is wrong.
+_scan_json = json.JSONDecoder().scan_once
 _USER_AGENT = "chatlib/%s Python/%d.%d.%d" % ((__version__,) + tuple(sys.version_info[:3]))  # type: ignore[str-format]
 # Header names whose values are credentials: never logged, never shown, never sent to another
 # origin.  Organisation and project ids are identifiers, not secrets: a server's message that
@@ -117,6 +121,7 @@ _DEFAULT_MAX_EVENT = 32 * 1024 * 1024   # bytes of one server-sent event, unless
 _READ_BLOCK = 65536                     # bytes asked of the socket per read: what has arrived, up to this
 _REDIRECT_BODY = 65536                  # bytes of a redirect's body read: to explain a refusal, or to drain it
 _SHOWN = 200                            # characters of a server's text or a bad value quoted in an error message
+_LOOP_JSON = 65536                      # characters of an async stream's event decoded on the event loop; more, in a worker
 
 
 # ---------------------------------------------------------------- errors
@@ -1858,11 +1863,25 @@ class _SSEParser:
         return out
 
 
+class _Loaded:
+    """The JSON of a stream event too large to load on the event loop, loaded, with its text."""
+
+    __slots__ = ("obj", "text")
+
+    def __init__(self, obj: Any, text: str) -> None:
+        self.obj = obj
+        self.text = text
+
+
 class _StreamCore:
     """One streamed response, read a block at a time: the state the sync and the async stream
-    share.  read_batch() reads what has arrived (up to _READ_BLOCK bytes), parses its events and
-    returns the chunks they carry, together with the error that ended them if one did; the async
-    stream calls it in a worker thread, so that no read, parse or decode runs on the event loop.
+    share.  Reading a batch has two steps.  read_events() reads what has arrived (up to
+    _READ_BLOCK bytes) and splits it into events, keeping the text of the chunks' JSON; it ends
+    the stream at [DONE] or at an error event, and gives the connection back.  load_events()
+    then turns that text into chunks (and merges them for final()).  A sync stream runs both
+    in turn (read_batch); an async one runs the first in a worker thread and the second on the
+    event loop, a slice at a time (see _Pacer), so that the loop never waits for the GIL of a
+    thread busy decoding.  An event larger than _LOOP_JSON is loaded in the first step.
 
     The connection is owned by the core until `closed`: given back to the pool after [DONE] or a
     clean end of the body, closed after an error or abort().  abort() may come from another
@@ -1875,7 +1894,7 @@ class _StreamCore:
         self.decode = decode
         self.timeout = timeout
         self.watch = watch
-        self.cpu = cpu          # the async client's lock around parsing (see AsyncClient)
+        self.cpu = cpu          # the async client's lock around splitting (see AsyncClient)
         self.secrets: Any = ()  # credentials to scrub from what the server says
         self.ready = True       # for an async stream: whether data is buffered already
         self.parser = _SSEParser(max_event_size)
@@ -1887,28 +1906,36 @@ class _StreamCore:
         self.lock = threading.Lock()
         self.poller: Any = None
 
-    def read_batch(self) -> Tuple[Any, ...]:
+    def read_batch(self) -> Tuple[List[Any], Optional[BaseException]]:
         """(chunks, error): the chunks of the events in the next block, and the exception that
         ends the stream after them (None while it goes on)."""
+        texts, error = self.read_events()
+        items: List[Any] = []
+        if texts:
+            error = self.load_events(texts, items) or error
+        return items, error
+
+    def read_events(self) -> Tuple[List[Any], Optional[BaseException]]:
+        """(texts, error): the JSON text of the chunk events in the next block (for an event
+        larger than _LOOP_JSON, a _Loaded), and the exception that ends the stream after them."""
         with self.lock:
             if self.closed:
                 return [], None
             self.reading = True
-        items: List[Any] = []
+        texts: List[Any] = []
         error = None
         try:
             block = self._read()
             if not block:
                 self._body_ended()
             elif self.cpu is None:
-                self._parse(block, items)
+                self._split(block, texts)
             else:
                 with self.cpu:
-                    self._parse(block, items)
-            self.events += len(items)
+                    self._split(block, texts)
         except OpenAIError as exc:
             error = exc
-        except Exception as exc:  # a decoder or the parser failing on odd input: still chatlib's error
+        except Exception as exc:  # the parser failing on odd input: still chatlib's error
             error = StreamError("the stream could not be read: %s: %s" % (type(exc).__name__, exc))
         except BaseException:  # Ctrl-C in the middle of a read: the connection goes, at once
             with self.lock:
@@ -1923,36 +1950,66 @@ class _StreamCore:
                 _release(self.resp, False)
                 if not isinstance(error, APITimeoutError):
                     error = _fired(self.watch) or error
-        return items, error
+        return texts, error
 
-    def _parse(self, block: bytes, items: List[Any]) -> None:
-        chunks: List[Dict[str, Any]] = []
+    def _split(self, block: bytes, texts: List[Any]) -> None:
+        add = texts.append
         try:
-            self._events(block, items, chunks)
+            for kind, data, _, _ in self.parser.feed(block):
+                if kind != "message" or not data or data == "[DONE]":
+                    if self._special(kind, data):
+                        return
+                elif len(data) < _LOOP_JSON:
+                    add(data)
+                else:
+                    add(_Loaded(self._loads(data), data))
         finally:
-            self.acc.add_all(chunks)  # once per block, not once per chunk
+            self.events += len(texts)
 
-    def _events(self, block: bytes, items: List[Any], chunks: List[Dict[str, Any]]) -> None:
-        """The chunks of the events in `block`, into `items` (decoded) and `chunks` (as dicts)."""
-        loads = json.loads
+    def load_events(self, texts: Sequence[Any], items: List[Any]) -> Optional[BaseException]:
+        """Turns texts (of read_events) into chunks, into `items`; returns the error that ends the
+        stream at a bad one (the connection then closed), else None."""
+        try:
+            self._load(texts, items)
+            return None
+        except OpenAIError as exc:
+            error: BaseException = exc
+        except Exception as exc:  # a decoder failing on odd input: still chatlib's error
+            error = StreamError("the stream could not be read: %s: %s" % (type(exc).__name__, exc))
+        self.abort()
+        return error
+
+    def _load(self, texts: Sequence[Any], items: List[Any]) -> None:
+        scan = _scan_json
         decode = self.decode
+        chunks: List[Dict[str, Any]] = []
         add = chunks.append
-        for kind, data, _, _ in self.parser.feed(block):
-            if kind != "message" or not data or data == "[DONE]":
-                if self._special(kind, data):
-                    return
-                continue
-            try:
-                obj = loads(data)
-            except _JSON_ERRORS as exc:
-                data = _scrub(data, self.secrets)
-                raise JSONDeserializeError("a stream event is not valid JSON (%s): %r"
-                                           % (exc, data[:_SHOWN]), data) from None
-            if type(obj) is dict:
-                if obj.get("error"):
-                    raise _stream_error(data, obj, self.secrets)
-                add(obj)
-            items.append(obj if decode is None else decode(obj))
+        try:
+            for data in texts:
+                if type(data) is str:
+                    try:
+                        obj, end = scan(data, 0)
+                        if end != len(data):
+                            obj = self._loads(data)  # trailing spaces, or an error to explain
+                    except (StopIteration, ValueError, RecursionError):
+                        obj = self._loads(data)
+                else:
+                    obj, data = data.obj, data.text
+                if type(obj) is dict:
+                    if obj.get("error"):
+                        raise _stream_error(data, obj, self.secrets)
+                    add(obj)
+                items.append(obj if decode is None else decode(obj))
+        finally:
+            self.acc.add_all(chunks)  # once per batch, not once per chunk
+
+    def _loads(self, data: str) -> Any:
+        try:
+            return json.loads(data)
+        except _JSON_ERRORS as exc:
+            data = _scrub(data, self.secrets)
+            raise JSONDeserializeError("a stream event is not valid JSON (%s): %r"
+                                       % (exc, data[:_SHOWN]), data) from None
 
     def _special(self, kind: str, data: str) -> bool:
         """An event that is not a chunk: True for [DONE], which ends the stream."""
@@ -2900,13 +2957,20 @@ def _page_items(page: Any, query: Dict[str, Any], decode: Any) -> Tuple[Any, ...
 # ---------------------------------------------------------------- the Chat API, async
 #
 # AsyncClient runs the sync client's transport in worker threads: every socket operation, every
-# parse of a body and the retry loop's attempts happen there, while the event loop only hands
+# parse of a whole body and the retry loop's attempts happen there, while the event loop hands
 # work over and waits (retry waits are asyncio.sleep).  Cancelling the awaiting task fires the
 # call's _Watch, which shuts the socket down, so the worker returns at once and the connection
-# is closed rather than pooled.  A stream reads one block per hand-over, with one read ahead at
-# most: a slow consumer holds two blocks' worth of chunks, never more.
+# is closed rather than pooled.  A stream's reader thread reads a block and splits it into
+# events; the loop loads their JSON, a slice at a time and taking turns with other work
+# (_Pacer).  That way the loop never waits for the GIL behind threads busy decoding, which is
+# what held a 1 ms timer up for tens of ms when 64 streams ran at once.  One block is read
+# ahead at most: a slow consumer holds two blocks' worth of events, never more.
 
 _WORKER_IDLE = 30.0  # seconds an idle worker thread waits for work before it ends
+_READERS = 1         # threads per AsyncClient that read streams whose sockets have data
+_AHEAD = 2           # batches an async stream may hold for a consumer that is behind
+_SLICE = 16          # chunks an async stream loads on the event loop at one go
+_TURN = 0.002        # seconds the streams may load chunks on the event loop before a due timer's turn
 
 
 class _Workers:
@@ -3023,6 +3087,39 @@ def _discard_attempt(result: Any) -> None:
         result[0].abort()
 
 
+class _Pacer:
+    """Takes turns on the event loop between the streams loading their chunks and everything
+    else.  A stream asks wait() before each slice: once _TURN seconds have passed since the
+    turn began, it waits for the next one.  The next turn begins with a timer due at once, which
+    the loop runs after the timers due before it (a 1 ms ticker, a timeout) and the callbacks
+    already queued; without it, 64 streams with data could hold the loop for tens of ms."""
+
+    __slots__ = ("loop", "ends", "waiting")
+
+    def __init__(self, loop: Any) -> None:
+        self.loop = loop
+        self.ends = 0.0
+        self.waiting: List[Any] = []
+
+    def wait(self) -> Any:
+        """None to go on now; else a future to await, done when the next turn begins."""
+        loop = self.loop
+        if loop.time() < self.ends:
+            return None
+        fut = loop.create_future()
+        if not self.waiting:
+            loop.call_at(loop.time(), self._turn)
+        self.waiting.append(fut)
+        return fut
+
+    def _turn(self) -> None:
+        waiting, self.waiting = self.waiting, []
+        self.ends = self.loop.time() + _TURN
+        for fut in waiting:
+            if not fut.done():  # a cancelled waiter's task has gone
+                fut.set_result(None)
+
+
 class AsyncClient:
     """The async twin of Client: the same configuration, transport, retries and errors, with
     every call a coroutine that never blocks the event loop.
@@ -3042,7 +3139,7 @@ class AsyncClient:
         self.max_concurrency = max_concurrency
         self._workers = _Workers(max_concurrency)
         self._readers = _Workers(_READERS)
-        self._binding: List[Any] = [None, None]  # the event loop and its semaphore: shared by with_options
+        self._binding: List[Any] = [None, None, None]  # the event loop, its semaphore and _Pacer: shared by with_options
         self._owner = True
         self._watches: Set[Any] = set()  # of the calls and streams under way, for aclose()
         self._streams: Any = weakref.WeakSet()  # the open streams' readers, stopped by aclose()
@@ -3072,6 +3169,11 @@ class AsyncClient:
     @property
     def _slots(self) -> Any:
         return self._binding[1]
+
+    @property
+    def _pacer(self) -> _Pacer:
+        pacer: _Pacer = self._binding[2]
+        return pacer
 
     async def aclose(self) -> None:
         """Stops the calls and streams under way, closes the idle connections and waits for the
@@ -3127,7 +3229,7 @@ class AsyncClient:
         bound = self._binding[0]
         if bound is None or (bound is not loop and bound.is_closed()):
             # The first use, or asyncio.run() once more: its loop is new, the old one gone.
-            self._binding[:] = [loop, asyncio.Semaphore(self.max_concurrency)]
+            self._binding[:] = [loop, asyncio.Semaphore(self.max_concurrency), _Pacer(loop)]
         elif bound is not loop:
             raise InvalidArgumentError("this AsyncClient belongs to another event loop; make one "
                                        "AsyncClient per event loop")
@@ -3306,18 +3408,15 @@ class AsyncChatWithResponse(_AsyncSend):
     messages_byot = _coroutine(ChatWithResponse.messages_byot)
 
 
-_AHEAD = 2    # batches an async stream may hold for a consumer that is behind
-_READERS = 2  # threads per AsyncClient that read streams whose sockets have data
-
-
 class _StreamReader:
-    """Reads one async stream for the event loop, a batch at a time, never blocking it.
+    """Reads one async stream for the event loop, a batch of events' text at a time, never
+    blocking it.
 
     Its states: a read job runs in one of the client's reader threads (`reading`); or the loop
     watches the socket for data (`watching`, with add_reader); or it rests, because _AHEAD
     batches wait unread or the stream has ended (`done`).  A read job runs only when the socket
-    has data or the last read saw more already buffered, so two reader threads serve any number
-    of streams and the loop competes with two threads for the GIL, not with one per stream.
+    has data or the last read saw more already buffered, so _READERS threads serve any number
+    of streams and the loop competes with them alone for the GIL, not with one per stream.
     Loops without add_reader (Windows' proactor) get blocking reads in the worker threads.
     Everything here runs on the loop, except the job; it holds no reference to the stream, so
     that a dropped stream is noticed and closed."""
@@ -3367,9 +3466,9 @@ class _StreamReader:
 
     def _job(self) -> Tuple[Any, ...]:
         core = self.core
-        items, error = core.read_batch()
+        texts, error = core.read_events()
         more = error is None and not core.closed and (self.blocking or core.buffered())
-        return items, error, more
+        return texts, error, more
 
     def _read_done(self, fut: Any) -> None:
         self.reading = False
@@ -3379,8 +3478,8 @@ class _StreamReader:
             self.batches.append(([], fut.exception() or StreamError("the stream's read was cancelled")))
             self.done = True
         else:
-            items, error, self.more = fut.result()
-            self.batches.append((items, error))
+            texts, error, self.more = fut.result()
+            self.batches.append((texts, error))
             self.done = error is not None or self.core.closed
         self._wake()
         self.advance()
@@ -3432,7 +3531,9 @@ class AsyncChatCompletionResponseStream(Generic[_T, _F]):
         self.response = info
         self._core = core
         self._owner = owner
-        self._batch: List[Any] = []
+        self._texts: List[Any] = []  # the batch the reader handed over, loaded a slice at a time
+        self._next = 0                # where the next slice of it starts
+        self._batch: List[Any] = []   # the chunks of the slice loaded last
         self._pos = 0
         self._error: Optional[BaseException] = None
         self._slot = True  # holds one of the owner's max_concurrency places until it ends
@@ -3444,36 +3545,73 @@ class AsyncChatCompletionResponseStream(Generic[_T, _F]):
         """True once the stream has ended or was closed."""
         return self._core.closed and not self._slot
 
-    def __aiter__(self) -> AsyncChatCompletionResponseStream[_T, _F]:
-        return self
+    def __aiter__(self) -> AsyncIterator[_T]:
+        return self._chunks()  # an async generator: less work per chunk than __anext__
+
+    async def _chunks(self) -> AsyncIterator[_T]:
+        while await self._ready():
+            batch = self._batch
+            while self._pos < len(batch):
+                self._pos += 1
+                yield batch[self._pos - 1]
 
     async def __anext__(self) -> _T:
-        while self._pos >= len(self._batch):
-            await self._refill()
+        if not await self._ready():
+            raise StopAsyncIteration
         item: _T = self._batch[self._pos]
         self._pos += 1
         return item
 
-    async def _refill(self) -> None:
+    async def _ready(self) -> bool:
+        """Whether a chunk waits in _batch at _pos, once it does; False after the last."""
+        while self._pos >= len(self._batch):
+            if not await self._refill():
+                return False
+        return True
+
+    async def _refill(self) -> bool:
+        """Loads the next slice, or waits for a turn or a batch; False at the end."""
+        if self._next < len(self._texts):
+            turn = self._owner._pacer.wait()
+            if turn is not None:
+                await self._waiting(turn)
+            else:
+                self._load_slice()
+            return True
         if self._error is not None:
             error, self._error = self._error, None
             self._end()
             raise error
         if not self._slot:
-            raise StopAsyncIteration
+            return False
         got = self._reader.next()
         while got is not None and not isinstance(got, tuple):
-            try:
-                await got
-            except BaseException:  # cancelled, or the loop is going away
-                self._abort()
-                raise
+            await self._waiting(got)
             got = self._reader.next()
         if got is None:
             self._end()
-            raise StopAsyncIteration
-        self._batch, self._error = got
+            return False
+        self._texts, self._error = got
+        self._next = 0
+        return True
+
+    async def _waiting(self, fut: Any) -> None:
+        try:
+            await fut
+        except BaseException:  # cancelled, or the loop is going away
+            self._abort()
+            raise
+
+    def _load_slice(self) -> None:
+        start = self._next
+        self._next = start + _SLICE
+        self._batch = []
         self._pos = 0
+        error = self._core.load_events(self._texts[start:self._next], self._batch)
+        if error is not None:  # a bad chunk: the stream ends after the ones before it
+            self._texts = []
+            self._next = 0
+            self._error = error
 
     async def final(self) -> _F:
         """As ChatCompletionResponseStream.final(): the whole completion, reading what is left."""
