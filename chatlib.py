@@ -3090,7 +3090,7 @@ def _discard_attempt(result: Any) -> None:
 class _Pacer:
     """Takes turns on the event loop between the streams loading their chunks and everything
     else.  A stream asks wait() before each slice: once _TURN seconds have passed since the
-    turn began, it waits for the next one.  The next turn begins with a timer due at once, which
+    turn began, it waits for the next one, and then loads a slice in any case.  The next turn begins with a timer due at once, which
     the loop runs after the timers due before it (a 1 ms ticker, a timeout) and the callbacks
     already queued; without it, 64 streams with data could hold the loop for tens of ms."""
 
@@ -3574,9 +3574,8 @@ class AsyncChatCompletionResponseStream(Generic[_T, _F]):
         if self._next < len(self._texts):
             turn = self._owner._pacer.wait()
             if turn is not None:
-                await self._waiting(turn)
-            else:
-                self._load_slice()
+                await self._waiting(turn)  # then one slice, whatever the time: never starved
+            self._load_slice()
             return True
         if self._error is not None:
             error, self._error = self._error, None

@@ -26,6 +26,7 @@ import time
 import types
 import typing
 import unittest
+from unittest import mock
 from typing import Dict, List, Literal, Optional
 from urllib.parse import parse_qsl, urlsplit
 
@@ -3312,6 +3313,83 @@ class AsyncTest(ServerTest):
             self.assertLessEqual(held * len(line), 3 * 65536 + 4 * len(line))  # three blocks, not 6 MB
             return 1 + sum([1 async for _ in s])
         self.assertEqual(self.run_async(body), total)
+
+    def test_chunks_load_on_the_loop_a_large_event_in_the_reader(self):
+        # Short events are loaded by the event loop; one larger than _LOOP_JSON would hold it up,
+        # so the reader thread loads that one (and says what is wrong with it there).
+        big = chunk("b" * (chatlib._LOOP_JSON + 10))
+        self.responses.append(sse(chunk("a"), big, chunk("c")))
+        threads = []
+        real = json.loads
+
+        def loads(text, *a, **kw):
+            if len(text) > chatlib._LOOP_JSON:
+                threads.append(threading.current_thread())
+            return real(text, *a, **kw)
+
+        async def body(c):
+            s = await c.chat().create_stream_byot(SREQ)
+            return [x["choices"][0]["delta"]["content"] async for x in s]
+        with mock.patch.object(json, "loads", loads):
+            texts = self.run_async(body)
+        self.assertEqual(texts, ["a", "b" * (chatlib._LOOP_JSON + 10), "c"])
+        self.assertEqual(len(threads), 1)
+        self.assertIsNot(threads[0], threading.main_thread())
+        bad = b"data: {" + b"x" * chatlib._LOOP_JSON + b"\n\n"
+        self.responses.append(Raw(sse_head(chunked_encoding=False), b"data: " + json.dumps(chunk("a")).encode()
+                                  + b"\n\n" + bad, close=True))
+
+        async def bad_body(c):
+            got = []
+            with self.assertRaises(chatlib.JSONDeserializeError) as cm:
+                async for x in await c.chat().create_stream_byot(SREQ):
+                    got.append(x["choices"][0]["delta"]["content"])
+            return got, str(cm.exception)
+        got, message = self.run_async(bad_body)
+        self.assertEqual(got, ["a"])
+        self.assertIn("not valid JSON", message)
+
+    def test_a_stream_with_everything_buffered_takes_turns_with_other_tasks(self):
+        # With no time at all per turn, every slice of chunks waits for the next turn, and a task
+        # that only yields gets to run in between: the loop is never held for the whole stream.
+        self.responses.append(sse(*[chunk("t%d" % i) for i in range(20 * chatlib._SLICE)]))
+        turns = 0
+
+        async def body(c):
+            nonlocal turns
+            done = False
+
+            async def other():
+                nonlocal turns
+                while not done:
+                    turns += 1
+                    await asyncio.sleep(0)
+            task = asyncio.ensure_future(other())
+            s = await c.chat().create_stream_byot(SREQ)
+            text = "".join([x["choices"][0]["delta"]["content"] async for x in s])
+            done = True
+            await task
+            return text
+        with mock.patch.object(chatlib, "_TURN", 0.0):
+            text = self.run_async(body)
+        self.assertEqual(text, "".join("t%d" % i for i in range(20 * chatlib._SLICE)))
+        self.assertGreaterEqual(turns, 20)
+
+    def test_pacer_lets_due_timers_go_first_and_survives_a_cancelled_waiter(self):
+        async def body():
+            loop = asyncio.get_running_loop()
+            pacer = chatlib._Pacer(loop)
+            order = []
+            loop.call_at(loop.time() - 0.001, order.append, "timer")  # came due while streams loaded
+            first, second = pacer.wait(), pacer.wait()
+            second.add_done_callback(lambda _: order.append("turn"))
+            first.cancel()  # its task was cancelled: the others still get their turn
+            await second
+            self.assertEqual(order, ["timer", "turn"])
+            self.assertIsNone(pacer.wait())  # within the turn: go on at once
+            pacer.ends = loop.time() - 1
+            self.assertIsNotNone(pacer.wait())  # the turn is over
+        asyncio.run(body())
 
     def test_one_loop_per_client(self):
         client = self.aclient()
