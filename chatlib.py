@@ -1462,7 +1462,8 @@ class _Call:
         self.deadline: Optional[float] = client.deadline if deadline is None else _check_seconds(deadline, "deadline")
         self.extra = _check_headers(extra_headers, "extra_headers")
         self.url = client._url(path, params, extra_query)
-        self.data = None if body is None else _encode_json(body, "the request")
+        self.body = body
+        self.data: Optional[bytes] = None  # the body as JSON, encoded by the first attempt
         self.accept = "text/event-stream" if stream else "application/json"
         self.policy = client.retry
         self.clock = self.policy.clock
@@ -1481,6 +1482,10 @@ class _Call:
         """Sends the request once: (data or stream core, ResponseInfo), or None after a failure
         that retry_delay() weighs."""
         client = self.client
+        if self.data is None and self.body is not None:
+            # Here rather than in __init__: an async call's worker does it, not the event loop
+            # (a request can carry megabytes of images).  Still before anything is sent.
+            self.data = _encode_json(self.body, "the request")
         t = client._get_transport()
         headers = client._headers(self.accept, self.extra)
         self.secrets = _Secrets(headers, t.proxy_secrets)

@@ -3375,6 +3375,29 @@ class AsyncTest(ServerTest):
         self.assertEqual(text, "".join("t%d" % i for i in range(20 * chatlib._SLICE)))
         self.assertGreaterEqual(turns, 20)
 
+    def test_the_request_is_encoded_in_a_worker_and_a_bad_one_is_never_sent(self):
+        # A request can carry megabytes of images: encoding it would hold the event loop up.
+        threads = []
+        real = chatlib._encode_request
+
+        def encode(obj):
+            threads.append(threading.current_thread())
+            return real(obj)
+        self.responses.append(reply(200, COMPLETION))
+
+        async def body(c):
+            chat = c.chat()
+            self.assertEqual(await chat.create_byot(REQ), COMPLETION)
+            with self.assertRaises(chatlib.InvalidArgumentError) as cm:
+                await chat.create_byot(dict(REQ, temperature=float("nan")))
+            return str(cm.exception)
+        with mock.patch.object(chatlib, "_encode_request", encode):
+            message = self.run_async(body)
+        self.assertIn("cannot be sent as JSON", message)
+        self.assertEqual(len(threads), 2)
+        self.assertNotIn(threading.main_thread(), threads)
+        self.assertEqual(len(self.server.requests), 1)
+
     def test_pacer_lets_due_timers_go_first_and_survives_a_cancelled_waiter(self):
         async def body():
             loop = asyncio.get_running_loop()
