@@ -3398,6 +3398,30 @@ class AsyncTest(ServerTest):
         self.assertNotIn(threading.main_thread(), threads)
         self.assertEqual(len(self.server.requests), 1)
 
+    def test_mailbox_wakes_the_loop_once_for_outcomes_that_arrive_together(self):
+        loop = asyncio.new_event_loop()
+        self.addCleanup(loop.close)
+        wakes = []
+        real = loop.call_soon_threadsafe
+        loop.call_soon_threadsafe = lambda *a: (wakes.append(1), real(*a))[1]
+        box = chatlib._Mailbox(loop)
+        futs = [loop.create_future() for _ in range(3)]
+        posting = threading.Thread(target=lambda: [box.post(f, True, i, None) for i, f in enumerate(futs)])
+        posting.start()
+        posting.join()
+        self.assertEqual(len(wakes), 1)
+        loop.run_until_complete(asyncio.sleep(0))
+        self.assertEqual([f.result() for f in futs], [0, 1, 2])
+        later = loop.create_future()
+        box.post(later, False, ValueError("x"), None)
+        self.assertEqual(len(wakes), 2)  # delivered already: the next outcome wakes the loop again
+        with self.assertRaises(ValueError):
+            loop.run_until_complete(later)
+        loop.close()  # nobody awaits any more: what holds a connection is given to discard
+        discarded = []
+        box.post(loop.create_future(), True, "held", discarded.append)
+        self.assertEqual(discarded, ["held"])
+
     def test_pacer_lets_due_timers_go_first_and_survives_a_cancelled_waiter(self):
         async def body():
             loop = asyncio.get_running_loop()
