@@ -103,7 +103,7 @@ _JSON_ERRORS = (ValueError, RecursionError)  # what json.loads raises for bad or
 # json.loads without its checks around the C scanner (two regular expressions and three calls
 # per string): what it returns for a text that starts with a value and ends with it, as a
 # stream's chunks do.  Anything else goes through json.loads, which explains what is wrong.
-_scan_json = json.JSONDecoder().scan_once
+_scan_json: Callable[[str, int], Tuple[Any, int]] = getattr(json.JSONDecoder(), "scan_once")  # not in typeshed
 # json.dumps with options builds an encoder at every call, which costs more than encoding a request.
 _encode_request = json.JSONEncoder(ensure_ascii=False, allow_nan=False, separators=(",", ":")).encode
 _USER_AGENT = "chatlib/%s Python/%d.%d.%d" % ((__version__,) + tuple(sys.version_info[:3]))  # type: ignore[str-format]
