@@ -3631,6 +3631,8 @@ class AsyncChatCompletionResponseStream(Generic[_T, _F]):
 
     async def _refill(self) -> bool:
         """Loads the next slice, or waits for a turn or a batch; False at the end."""
+        if not self._slot:  # ended, or closed: what was read and not yet loaded is dropped
+            return False
         if self._next < len(self._texts):
             turn = self._owner._pacer.wait()
             if turn is not None:
@@ -3641,8 +3643,6 @@ class AsyncChatCompletionResponseStream(Generic[_T, _F]):
             error, self._error = self._error, None
             self._end()
             raise error
-        if not self._slot:
-            return False
         got = self._reader.next()
         while got is not None and not isinstance(got, tuple):
             await self._waiting(got)
@@ -3693,6 +3693,7 @@ class AsyncChatCompletionResponseStream(Generic[_T, _F]):
 
     def _abort(self) -> None:
         self._reader.stop()
+        self._batch, self._texts = [], []  # a closed stream yields nothing more
         self._end()
 
     def _end(self) -> None:

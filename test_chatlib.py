@@ -3398,6 +3398,16 @@ class AsyncTest(ServerTest):
         self.assertNotIn(threading.main_thread(), threads)
         self.assertEqual(len(self.server.requests), 1)
 
+    def test_a_closed_stream_yields_nothing_more(self):
+        self.responses.append(sse(*[chunk("t%d" % i) for i in range(100)]))
+
+        async def body(c):
+            s = await c.chat().create_stream_byot(SREQ)
+            first = await s.__anext__()
+            await s.aclose()
+            return first["choices"][0]["delta"]["content"], [x async for x in s], s.closed
+        self.assertEqual(self.run_async(body), ("t0", [], True))
+
     def test_mailbox_wakes_the_loop_once_for_outcomes_that_arrive_together(self):
         loop = asyncio.new_event_loop()
         self.addCleanup(loop.close)
