@@ -3474,9 +3474,10 @@ class _StreamReader:
 
     Its states: a read job runs in one of the client's reader threads (`reading`); or the loop
     watches the socket for data (`watching`, with add_reader); or it rests, because _AHEAD
-    batches wait unread or the stream has ended (`done`).  A read job runs only when the socket
-    has data or the last read saw more already buffered, so _READERS threads serve any number
-    of streams and the loop competes with them alone for the GIL, not with one per stream.
+    batches wait unread or the stream has ended (`done`).  A read job runs only when the last
+    read saw more already buffered, or when the socket turned readable (`woken`: the job first
+    checks that a read would not wait), so _READERS threads serve any number of streams and
+    the loop competes with them alone for the GIL, not with one per stream.
     Loops without add_reader (Windows' proactor) get blocking reads in the worker threads.
     Everything here runs on the loop, except the job; it holds no reference to the stream, so
     that a dropped stream is noticed and closed."""
@@ -3492,6 +3493,7 @@ class _StreamReader:
         self.watching = False
         self.done = False
         self.more = core.ready  # data is waiting (so read at once, without watching the socket)
+        self.woken = False      # the socket became readable, which a read must check first
         self.blocking = False
         self.fd = -1
         owner._streams.add(self)
@@ -3513,7 +3515,7 @@ class _StreamReader:
             if self.done:
                 self.owner._streams.discard(self)
             return
-        if self.more or self.blocking:
+        if self.more or self.woken or self.blocking:
             self.read()
         else:
             self.watch()
@@ -3521,11 +3523,16 @@ class _StreamReader:
     def read(self) -> None:
         self.reading = True
         pool = self.owner._workers if self.blocking else self.owner._readers
-        fut = self.owner._run(self._job, pool=pool)
+        fut = self.owner._run(functools.partial(self._job, self.woken), pool=pool)
+        self.woken = False
         fut.add_done_callback(self._read_done)
 
-    def _job(self) -> Tuple[Any, ...]:
+    def _job(self, woken: bool) -> Tuple[Any, ...]:
         core = self.core
+        # Woken by the socket alone: part of a TLS record or of a chunk's size line makes it
+        # readable too, and a read would wait for the rest, holding up every other stream.
+        if woken and not core.buffered():
+            return [], None, False
         texts, error = core.read_events()
         more = error is None and not core.closed and (self.blocking or core.buffered())
         return texts, error, more
@@ -3539,6 +3546,9 @@ class _StreamReader:
             self.done = True
         else:
             texts, error, self.more = fut.result()
+            if not texts and error is None and not self.core.closed:
+                self.advance()  # nothing yet: watch the socket again
+                return
             self.batches.append((texts, error))
             self.done = error is not None or self.core.closed
         self._wake()
@@ -3557,7 +3567,7 @@ class _StreamReader:
 
     def _readable(self) -> None:
         self._unwatch()
-        self.more = True
+        self.woken = True
         self.advance()
 
     def _unwatch(self) -> None:

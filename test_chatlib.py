@@ -3294,6 +3294,37 @@ class AsyncTest(ServerTest):
             return text
         self.assertEqual(self.run_async(body), "f0f1f2f3f4")
 
+    def test_part_of_a_chunk_head_does_not_hold_up_the_reader(self):
+        # The socket turns readable when one byte of the next chunk's size line arrives; a read
+        # then would wait for the rest of the line, and every stream of the client behind it.
+        more, sent, stall = threading.Event(), threading.Event(), threading.Event()
+        self.addCleanup(more.set)
+        self.addCleanup(stall.set)
+        one = b"data: " + json.dumps(chunk("a")).encode() + b"\n\n"
+        paused = Raw(sse_head(), b"%x\r\n%s\r\n" % (len(one), one), more, b"1", sent.set, stall, close=True)
+        flowing = sse(*[chunk("f%d" % i) for i in range(5)])
+        self.server.handler = lambda req: paused if req.headers.get("x-kind") == "paused" else flowing
+
+        async def body(c):
+            chat = c.chat()
+            held = await chat.create_stream_byot(SREQ, extra_headers={"X-Kind": "paused"}, timeout=WAIT)
+            await held.__anext__()
+            reader = held._reader
+            deadline = time.monotonic() + WAIT
+            while not reader.watching and time.monotonic() < deadline:
+                await asyncio.sleep(0)
+            more.set()  # the server sends the "1" of the next size line, and stops there
+            await asyncio.get_running_loop().run_in_executor(None, sent.wait, WAIT)
+            while reader.watching and time.monotonic() < deadline:
+                await asyncio.sleep(0)  # the loop has seen the byte: a read of the stream is under way
+            t0 = time.monotonic()
+            s = await chat.create_stream_byot(SREQ)
+            text = "".join([x["choices"][0]["delta"]["content"] async for x in s])
+            self.assertLess(time.monotonic() - t0, WAIT / 2)
+            await held.aclose()
+            return text
+        self.assertEqual(self.run_async(body), "f0f1f2f3f4")
+
     def test_slow_consumer_holds_a_bounded_backlog(self):
         line = b"data: " + json.dumps(chunk("x" * 200)).encode() + b"\n\n"
         total = 20000  # about 6 MB, far more than the reader may hold
