@@ -1510,6 +1510,8 @@ class _Call:
             if resp is not None:
                 _release(resp, False)  # the body broke off: this connection is done
             fired = _fired(watch)
+            if fired is None and watch is not None and wait < self.timeout and _is_timeout(exc):
+                fired = watch.error()  # the socket's timeout was what was left of the deadline
             if fired is not None:
                 self.err, self.retryable = fired, False
             else:

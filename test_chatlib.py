@@ -2087,6 +2087,18 @@ class DeadlineTest(ServerTest):
         with self.assertRaises(chatlib.APITimeoutError):
             self.chat(timeout=5, deadline=0.4).create_byot(REQ)
 
+    def test_a_socket_timeout_at_the_deadline_is_the_deadline(self):
+        # A wait's socket timeout is what is left of the deadline, so the two fall due together;
+        # whichever notices first, the error says the deadline passed (here the timer never fires).
+        gate = threading.Event()
+        self.addCleanup(gate.set)
+        self.responses.append(Raw(b"HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\n{", gate))
+        late = classmethod(lambda cls, seconds: cls(seconds))  # a watch whose timer never starts
+        with mock.patch.object(chatlib._Watch, "with_thread_timer", late):
+            with self.assertRaises(chatlib.APITimeoutError) as cm:
+                self.chat(timeout=5).create_byot(REQ, deadline=0.2)
+        self.assertIn("deadline of 0.2s", str(cm.exception))
+
     def test_deadline_leaves_fast_calls_alone(self):
         chat = self.chat(deadline=30)
         self.responses.append(sse(chunk("a")))
