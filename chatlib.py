@@ -1529,7 +1529,8 @@ class _Call:
         self._log(None)
         if self.stream:
             self._check_event_stream(resp)
-            core = _StreamCore(resp, self.decode, self.timeout, self.watch, self.client.max_event_size, self.cpu)
+            core = _StreamCore(resp, self.decode, self.timeout, self.watch, self.client.max_event_size,
+                               self.cpu is not None)
             core.secrets = self.secrets
             if self.cpu is not None:  # an async stream: whether its first read can start at once
                 core.ready = core.buffered()
@@ -1911,12 +1912,12 @@ class _StreamCore:
     the connection when its read returns."""
 
     def __init__(self, resp: Any, decode: Optional[Callable[[Dict[str, Any]], Any]], timeout: float,
-                 watch: Optional[_Watch], max_event_size: Optional[int], cpu: Any = None) -> None:
+                 watch: Optional[_Watch], max_event_size: Optional[int], in_worker: bool = False) -> None:
         self.resp = resp
         self.decode = decode
         self.timeout = timeout
         self.watch = watch
-        self.cpu = cpu          # the async client's lock around splitting (see AsyncClient)
+        self.in_worker = in_worker  # read by an async client's reader thread, for its event loop
         self.secrets: Any = ()  # credentials to scrub from what the server says
         self.ready = True       # for an async stream: whether data is buffered already
         self.parser = _SSEParser(max_event_size)
@@ -1950,11 +1951,8 @@ class _StreamCore:
             block = self._read()
             if not block:
                 self._body_ended()
-            elif self.cpu is None:
-                self._split(block, texts)
             else:
-                with self.cpu:
-                    self._split(block, texts)
+                self._split(block, texts)
         except OpenAIError as exc:
             error = exc
         except Exception as exc:  # the parser failing on odd input: still chatlib's error
@@ -2053,7 +2051,7 @@ class _StreamCore:
             block: bytes = self.resp.read1(_READ_BLOCK)
             # An async stream takes what else has arrived into the same batch, to spare the event
             # loop a hand-over; a sync one would only pay a system call for it.
-            if self.cpu is not None and 0 < len(block) < _READ_BLOCK // 2 and self._more():
+            if self.in_worker and 0 < len(block) < _READ_BLOCK // 2 and self._more():
                 parts = [block]
                 size = len(block)
                 while size < _READ_BLOCK // 2 and self._more():  # what has already arrived, in one batch
@@ -3204,8 +3202,10 @@ class AsyncClient:
         self._owner = True
         self._watches: Set[Any] = set()  # of the calls and streams under way, for aclose()
         self._streams: Any = weakref.WeakSet()  # the open streams' readers, stopped by aclose()
-        # One worker at a time parses: the GIL lets only one run Python anyway, and the event
-        # loop then waits for one thread, not for every worker, to have its turn.
+        # One worker at a time parses a whole body: the GIL lets only one run Python anyway, and
+        # the event loop then waits for one thread, not for every worker, to have its turn.  The
+        # reader thread's split of a stream's block is light and waits for no one's turn, so a
+        # large body being parsed never holds the streams up.
         self._cpu = threading.Lock()
 
     def chat(self) -> AsyncChat:
