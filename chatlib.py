@@ -1886,6 +1886,10 @@ class _SSEParser:
         return out
 
 
+def _unreadable(exc: Exception) -> StreamError:
+    return StreamError("the stream could not be read: %s: %s" % (type(exc).__name__, exc))
+
+
 class _Loaded:
     """The JSON of a stream event too large to load on the event loop, loaded, with its text."""
 
@@ -1956,7 +1960,7 @@ class _StreamCore:
         except OpenAIError as exc:
             error = exc
         except Exception as exc:  # the parser failing on odd input: still chatlib's error
-            error = StreamError("the stream could not be read: %s: %s" % (type(exc).__name__, exc))
+            error = _unreadable(exc)
         except BaseException:  # Ctrl-C in the middle of a read: the connection goes, at once
             with self.lock:
                 self.reading = False
@@ -1995,13 +1999,14 @@ class _StreamCore:
         except OpenAIError as exc:
             error: BaseException = exc
         except Exception as exc:  # a decoder failing on odd input: still chatlib's error
-            error = StreamError("the stream could not be read: %s: %s" % (type(exc).__name__, exc))
+            error = _unreadable(exc)
         self.abort()
         return error
 
     def _load(self, texts: Sequence[Any], items: List[Any]) -> None:
         scan = _scan_json
         decode = self.decode
+        obj: Any
         chunks: List[Dict[str, Any]] = []
         add = chunks.append
         try:
@@ -2009,10 +2014,10 @@ class _StreamCore:
                 if type(data) is str:
                     try:
                         obj, end = scan(data, 0)
-                        if end != len(data):
-                            obj = self._loads(data)  # trailing spaces, or an error to explain
                     except (StopIteration, ValueError, RecursionError):
-                        obj = self._loads(data)
+                        obj, end = None, -1
+                    if end != len(data):
+                        obj = self._loads(data)  # spaces around the value, or an error to explain
                 else:
                     obj, data = data.obj, data.text
                 if type(obj) is dict:
@@ -3149,9 +3154,10 @@ def _discard_attempt(result: Any) -> None:
 class _Pacer:
     """Takes turns on the event loop between the streams loading their chunks and everything
     else.  A stream asks wait() before each slice: once _TURN seconds have passed since the
-    turn began, it waits for the next one, and then loads a slice in any case.  The next turn begins with a timer due at once, which
-    the loop runs after the timers due before it (a 1 ms ticker, a timeout) and the callbacks
-    already queued; without it, 64 streams with data could hold the loop for tens of ms."""
+    turn began, it waits for the next one, and then loads a slice in any case.  The next turn
+    begins with a timer due at once, which the loop runs after the timers due before it (a 1 ms
+    ticker, a timeout) and the callbacks already queued; without it, 64 streams with data could
+    hold the loop for tens of ms."""
 
     __slots__ = ("loop", "ends", "waiting")
 
