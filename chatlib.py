@@ -536,7 +536,10 @@ class AzureConfig:
 # Who owns a connection, from the moment a call wants one until it is reused or closed:
 #
 #     _Pool (idle, per origin)
-#       | _Transport._send_pooled takes one (or opens one), sends the request, reads the head
+#       | _Transport._send_pooled takes one (or opens one) and sends the request
+#       v
+#     the request under way (the connection, while the caller waits for the answer)
+#       | _Transport._answer reads the head
 #       v
 #     the response (http.client's, with `chatlib_release` = (pool, key, connection))
 #       |-- a whole body: _Call._body reads it (_read_capped), then _release
@@ -845,6 +848,7 @@ def _load_http() -> Any:
             sock: Any
             chatlib_watch = None  # the call's _Watch: attached to the socket as soon as it exists
             chatlib_sent = 0      # bytes of the request written so far
+            chatlib_key: Any = None  # the _Pool key it goes back under
 
             def __init__(self, *args: Any, **kwargs: Any) -> None:
                 super().__init__(*args, **kwargs)
@@ -1126,12 +1130,23 @@ class _Transport:
         self.cert_error = getattr(self.http.ssl, "SSLCertVerificationError", self.http.ssl.SSLError)
 
     def open(self, method: str, url: str, headers: Dict[str, Any], body: Optional[bytes], timeout: float,
-             origin: Tuple[Any, ...], secret_names: Any, watch: Optional[_Watch]) -> Any:
+             origin: Tuple[Any, ...], secret_names: Any, watch: Optional[_Watch]) -> Generator[Any, None, Any]:
         """Sends a request, follows the redirects _redirect allows, and returns the response
-        with its status and headers read; the body is the caller's to read and _release."""
+        with its status and headers read; the body is the caller's to read and _release.
+
+        A generator: after each request is written it yields the socket, before reading the
+        answer.  The sync client goes straight on (the read waits); the async one waits for
+        the socket to turn readable on the event loop, so no thread is held while the server
+        thinks.  Closing the generator at a yield closes that connection."""
         redirects = 0
         while True:
-            resp = self._exchange(method, url, headers, body, timeout, watch)
+            conn = self._exchange(method, url, headers, body, timeout, watch)
+            try:
+                yield conn.sock
+            except BaseException:
+                conn.close()
+                raise
+            resp = self._answer(conn, watch)
             if resp.status not in _REDIRECT_CODES:
                 return resp
             url, method, headers, body = self._follow(resp, method, url, headers, body, origin, secret_names,
@@ -1156,7 +1171,7 @@ class _Transport:
 
     def _exchange(self, method: str, url: str, headers: Dict[str, Any], body: Optional[bytes], timeout: float,
                   watch: Optional[_Watch]) -> Any:
-        """One request on a pooled connection of its route, and its response's head."""
+        """Writes one request on a pooled connection of its route; returns the connection."""
         route = self.routes.get(url)
         if route is None:
             route = self._route(url)
@@ -1201,10 +1216,10 @@ class _Transport:
     def _send_pooled(self, key: Tuple[Any, ...], method: str, selector: str, headers: Dict[str, Any],
                      body: Optional[bytes], timeout: float, watch: Optional[_Watch],
                      tunnel_headers: Dict[str, str]) -> Any:
-        """Sends on an idle connection of `key`, or on a new one, and returns the response, which
-        owns the connection from then on (see _release).  An idle connection the server closed
-        before this request is replaced when nothing of the request was written; any other
-        break is for the retry policy to judge."""
+        """Writes the request on an idle connection of `key`, or on a new one, and returns the
+        connection, whose answer _answer reads.  An idle connection the server closed before
+        this request is replaced when nothing of the request was written; any other break is
+        for the retry policy to judge."""
         while True:
             conn = self.pool.get(key)
             reused = conn is not None
@@ -1215,14 +1230,14 @@ class _Transport:
                 if conn.sock.gettimeout() != timeout:  # each settimeout is a system call
                     conn.sock.settimeout(timeout)
             conn.chatlib_watch = watch
+            conn.chatlib_key = key
             try:
                 if watch is not None:
                     if conn.sock is None:
                         conn.connect()
                     watch.attach(conn.sock)
                 conn.request(method, selector, body, headers)
-                resp = conn.getresponse()
-            except OSError as exc:  # RemoteDisconnected is a ConnectionResetError too
+            except OSError as exc:
                 conn.close()
                 if reused and conn.chatlib_sent == 0 and isinstance(exc, _CLOSED_IDLE) and _fired(watch) is None:
                     continue  # the server had closed the idle connection: nothing was sent, so a fresh one
@@ -1230,8 +1245,18 @@ class _Transport:
             except BaseException:
                 conn.close()
                 raise
-            resp.chatlib_release = (self.pool, key, conn)
-            return resp
+            return conn
+
+    def _answer(self, conn: Any, watch: Optional[_Watch]) -> Any:
+        """Reads the head of the answer to the request written on `conn`; the response owns the
+        connection from then on (see _release)."""
+        try:
+            resp = conn.getresponse()
+        except BaseException:  # RemoteDisconnected, a timeout, the watch: this connection is done
+            conn.close()
+            raise
+        resp.chatlib_release = (self.pool, conn.chatlib_key, conn)
+        return resp
 
     def connection_error(self, exc: BaseException, timeout: Any, url: Any) -> APIConnectionError:
         """Turns what sockets, ssl and http.client raise into APIConnectionError or APITimeoutError."""
@@ -1433,7 +1458,8 @@ class Client:
             call.watch = _Watch.with_thread_timer(call.deadline)
         try:
             while True:
-                result = call.attempt()
+                resp = _to_the_end(call.open())  # in this thread, the read of the answer waits for it
+                result = None if resp is None else call.read(resp)
                 if result is not None:
                     return result
                 self.retry.sleep(call.retry_delay())
@@ -1441,14 +1467,26 @@ class Client:
             call.finish()
 
 
+def _to_the_end(steps: Generator[Any, None, _T]) -> _T:
+    """What a generator of steps returns, run straight through (what it yields needs no wait)."""
+    try:
+        while True:
+            next(steps)
+    except StopIteration as done:
+        return cast(_T, done.value)
+
+
 class _Call:
     """One API call under way: the request, its deadline and the retry bookkeeping.
 
     Everything is checked when it is made, before the first byte is sent.  Client._send and
-    AsyncClient._send drive it alike and differ only in how they wait: attempt() until it
-    returns a result, and between two attempts wait retry_delay() seconds (which raises the last
-    error when there is to be no retry).  Only failures of the network or of the server are
-    retried: an exception from user code (a token provider) passes through attempt().
+    AsyncClient._send drive it alike and differ only in how they wait.  An attempt opens
+    (open(): sends, and reads the answer's head) then reads (read(): the body, or the stream);
+    either gives None after a failure, and then the driver waits retry_delay() seconds (which
+    raises the last error when there is to be no retry) and tries again.  open() yields the
+    socket while the answer is awaited: the sync client's read simply blocks, the async client
+    waits on its event loop.  Only failures of the network or of the server are retried: an
+    exception from user code (a token provider) passes through.
     """
 
     def __init__(self, client: Client, method: str, path: str, body: Any, stream: bool, params: Any,
@@ -1477,10 +1515,19 @@ class _Call:
         self.status: Optional[int] = None
         self.rheaders: Any = None
         self.t0 = self.start
+        self.wait = self.timeout  # the socket timeout of the attempt under way
+        self.secrets: Any = ()
 
-    def attempt(self) -> Optional[Tuple[Any, ...]]:
-        """Sends the request once: (data or stream core, ResponseInfo), or None after a failure
-        that retry_delay() weighs."""
+    def attempt(self) -> Generator[Any, None, Optional[Tuple[Any, ...]]]:
+        """open() then read(), as one generator: the async client runs what follows the
+        answer's arrival (the head, then the body or the stream) in one worker job."""
+        resp = yield from self.open()
+        return None if resp is None else self.read(resp)
+
+    def open(self) -> Generator[Any, None, Any]:
+        """Sends the request once and reads the answer's head: the response of a success, or
+        None after a failure (an error status, the network) that retry_delay() weighs.  Yields
+        the socket whenever the answer is awaited, as _Transport.open does."""
         client = self.client
         if self.data is None and self.body is not None:
             # Here rather than in __init__: an async call's worker does it, not the event loop
@@ -1490,38 +1537,55 @@ class _Call:
         headers = client._headers(self.accept, self.extra)
         self.secrets = _Secrets(headers, t.proxy_secrets)
         now = self.t0 = self.clock()
-        wait = self.timeout if self.end is None else min(self.timeout, max(self.end - now, 0.001))
+        self.wait = self.timeout if self.end is None else min(self.timeout, max(self.end - now, 0.001))
         self.retryable = True
         self.status = self.rheaders = None
-        watch = self.watch
         resp = None
         try:
-            resp = t.open(self.method, self.url, headers, self.data, wait, client._origin, _ORIGIN_HEADERS, watch)
+            resp = yield from t.open(self.method, self.url, headers, self.data, self.wait, client._origin,
+                                     _ORIGIN_HEADERS, self.watch)
             self.status = status = resp.status
             self.rheaders = rheaders = resp.headers
-            _check_fired(watch)
+            _check_fired(self.watch)
             if 200 <= status < 300:
-                return self._success(resp)
+                return resp
             raw = self._body(resp)
             self.err = _explained(_status_error(status, rheaders, raw, secrets=self.secrets), self.method,
                                   self.url, headers, client.config)
             self.retryable = self.policy.should_retry(status, rheaders, raw)
         except (OSError, t.http_client.HTTPException) as exc:
-            if resp is not None:
-                _release(resp, False)  # the body broke off: this connection is done
-            fired = _fired(watch)
-            if fired is None and watch is not None and wait < self.timeout and _is_timeout(exc):
-                fired = watch.error()  # the socket's timeout was what was left of the deadline
-            if fired is not None:
-                self.err, self.retryable = fired, False
-            else:
-                self.err = t.connection_error(exc, wait, self.url)
-            self.err.__cause__ = exc
+            self._broke(exc, resp)
         except BaseException:  # chatlib's own errors, Ctrl-C, ...: never retried
             if resp is not None:
                 _release(resp, False)  # does nothing if it was released already
             raise
         return None
+
+    def read(self, resp: Any) -> Optional[Tuple[Any, ...]]:
+        """A success's data (or stream core) and ResponseInfo; None when the network failed
+        while reading it, for retry_delay() to weigh."""
+        try:
+            return self._success(resp)
+        except (OSError, self.client._get_transport().http_client.HTTPException) as exc:
+            self._broke(exc, resp)
+        except BaseException:
+            _release(resp, False)
+            raise
+        return None
+
+    def _broke(self, exc: BaseException, resp: Any) -> None:
+        """Records a failure of the network, or the error of a watch that has fired."""
+        if resp is not None:
+            _release(resp, False)  # the body broke off: this connection is done
+        watch = self.watch
+        fired = _fired(watch)
+        if fired is None and watch is not None and self.wait < self.timeout and _is_timeout(exc):
+            fired = watch.error()  # the socket's timeout was what was left of the deadline
+        if fired is not None:
+            self.err, self.retryable = fired, False
+        else:
+            self.err = self.client._get_transport().connection_error(exc, self.wait, self.url)
+        self.err.__cause__ = exc
 
     def _success(self, resp: Any) -> Tuple[Any, ...]:
         _check_encoding(resp)
@@ -2983,7 +3047,8 @@ def _page_items(page: Any, query: Dict[str, Any], decode: Any) -> Tuple[Any, ...
 #
 # AsyncClient runs the sync client's transport in worker threads: every socket operation, every
 # parse of a whole body and the retry loop's attempts happen there, while the event loop hands
-# work over and waits (retry waits are asyncio.sleep).  Cancelling the awaiting task fires the
+# work over and waits (retry waits are asyncio.sleep).  Between writing a request and reading
+# its answer, a call holds no thread: the _Poller waits for all of them.  Cancelling the awaiting task fires the
 # call's _Watch, which shuts the socket down, so the worker returns at once and the connection
 # is closed rather than pooled.  A stream's reader thread reads a block and splits it into
 # events; the loop loads their JSON, a slice at a time and taking turns with other work
@@ -2996,6 +3061,8 @@ _READERS = 1         # threads per AsyncClient that read streams whose sockets h
 _AHEAD = 2           # batches an async stream may hold for a consumer that is behind
 _SLICE = 16          # chunks an async stream loads on the event loop at one go
 _TURN = 0.002        # seconds the streams may load chunks on the event loop before a due timer's turn
+_SPAWN_PAUSE = 0.001  # seconds a new thread waits to be started, in case a running one comes free
+_HOLD = 4            # calls whose answer a worker thread waits for; the _Poller waits for the rest
 
 
 class _Workers:
@@ -3045,6 +3112,13 @@ class _Workers:
                 return
             if t is None:
                 return
+            if len(self.threads) > 1:  # another thread may come free: the first has no one to wait for
+                time.sleep(_SPAWN_PAUSE)
+            with self.lock:
+                if self.idle > 0:  # a thread came free meanwhile: it takes the job meant for this one
+                    self.idle -= 1
+                    self.threads.discard(t)
+                    continue
             t.start()
 
     def _work(self, jobs: Any) -> None:
@@ -3079,6 +3153,156 @@ class _Workers:
             to_start.put(None)  # after the threads it has yet to start
             threads.insert(0, spawner)
         return threads
+
+
+class _Poller:
+    """The thread that waits, for an AsyncClient, on the sockets of the calls whose request is
+    written.  When a socket turns readable (the answer has begun, or a _Watch shut it down), or
+    the call's timeout passes first, the call's next step goes back to the workers:
+    ``then(True)`` or ``then(False)``.
+
+    Workers register the sockets and this thread drops them, so the event loop makes no system
+    call for any of it: at each one, a busy worker may take the GIL from the loop for
+    milliseconds, and an add_reader and a remove_reader per call held a 1 ms timer up for
+    20 ms when 64 streams opened at once.  Epoll and kqueue see a socket registered while they
+    wait; any other selector, or a timeout due before the wait ends, is woken by a byte on
+    `waker`.  The thread starts with the first socket and ends after _WORKER_IDLE seconds
+    with none, or at close()."""
+
+    def __init__(self, workers: _Workers) -> None:
+        self.workers = workers
+        self.lock = threading.Lock()
+        self.thread: Any = None
+        self.selector: Any = None
+        self.waker: Any = None  # a socket pair: a byte on [1] ends the wait on [0]
+        self.calls: Dict[int, Tuple[float, Callable[[bool], None]]] = {}  # fd -> (when it times out, then)
+        self.until = 0.0         # when the thread's wait ends by itself
+        self.woken = False       # a byte is on its way to the waker
+        self.eager = False       # the selector sees registrations while it waits
+        self.held = 0            # worker threads waiting for an answer themselves
+
+    def wait(self, sock: Any, timeout: float, then: Callable[[bool], None], watch: _Watch) -> bool:
+        """From a worker: watches `sock` for the call's next step, or returns False: the
+        caller then waits for the answer itself, and calls unhold() once it has come.  It does
+        while fewer than _HOLD threads do (a handoff to this thread and back costs more than a
+        thread that waits), for a socket that cannot be watched, and for a call whose watch
+        has fired (its read fails at once; after aclose(), no poller thread is started)."""
+        try:
+            fd = -1 if watch.fired else sock.fileno()
+        except (AttributeError, OSError):
+            fd = -1
+        due = time.monotonic() + timeout
+        with self.lock:
+            if fd < 0 or self.held < _HOLD:
+                self.held += 1
+                return False
+            start = self.thread is None
+            if start and not self._open():
+                self.held += 1
+                return False
+            thread = self.thread
+            try:
+                self.selector.register(fd, 1)  # selectors.EVENT_READ
+            except (OSError, ValueError, KeyError):
+                self.held += 1
+                return False
+            self.calls[fd] = (due, then)
+            wake = not start and (due < self.until or not self.eager) and not self.woken
+            self.woken = self.woken or wake
+        if start:
+            thread.start()
+        elif wake:
+            self._wake()
+        return True
+
+    def unhold(self) -> None:
+        with self.lock:
+            self.held -= 1
+
+    def _open(self) -> bool:
+        import selectors
+        import socket
+        try:
+            self.waker = socket.socketpair()
+        except OSError:
+            return False
+        for end in self.waker:
+            end.setblocking(False)
+        self.selector = selectors.DefaultSelector()
+        self.selector.register(self.waker[0].fileno(), selectors.EVENT_READ)
+        self.eager = type(self.selector).__name__ in ("EpollSelector", "KqueueSelector")
+        self.until = 0.0
+        self.thread = threading.Thread(target=self._run, args=(self.selector, self.waker),
+                                       name="chatlib-poller", daemon=True)
+        return True
+
+    def _wake(self) -> None:
+        try:
+            self.waker[1].send(b"\0")
+        except OSError:  # the pipe is full (the thread is awake anyway), or closed with the poller
+            pass
+
+    def _run(self, selector: Any, waker: Any) -> None:
+        idle_since = time.monotonic()
+        while True:
+            with self.lock:
+                if self.selector is not selector:  # closed: this thread's selector and waker are its own to close
+                    _close_all(selector, *waker)
+                    return
+                now = time.monotonic()
+                self._expire(now)
+                if self.calls:
+                    idle_since = now
+                elif now - idle_since >= _WORKER_IDLE:
+                    self._drop()
+                    _close_all(selector, *waker)
+                    return
+                self.until = min([due for due, _ in self.calls.values()], default=idle_since + _WORKER_IDLE)
+                self.woken = False
+            for key, _ in selector.select(max(self.until - now, 0.0)):
+                self._ready(selector, key.fd, waker[0])
+
+    def _expire(self, now: float) -> None:
+        for fd in [fd for fd, (due, _) in self.calls.items() if due <= now]:
+            self._hand_back(fd, False)
+
+    def _ready(self, selector: Any, fd: int, waker: Any) -> None:
+        if fd == waker.fileno():
+            try:
+                while waker.recv(512):
+                    pass
+            except OSError:  # nothing more to read, or closed
+                pass
+            return
+        with self.lock:
+            if self.selector is selector and fd in self.calls:
+                self._hand_back(fd, True)
+
+    def _hand_back(self, fd: int, ready: bool) -> None:
+        self.selector.unregister(fd)
+        _, then = self.calls.pop(fd)
+        self.workers.submit(functools.partial(then, ready))
+
+    def _drop(self) -> None:
+        self.selector = self.thread = self.waker = None
+
+    def close(self) -> List[Any]:
+        """Hands every call back (their watches have fired) and tells the thread to end;
+        returns it, to be joined.  A later wait() starts another."""
+        with self.lock:
+            thread = self.thread
+            if thread is None:
+                return []
+            for fd in list(self.calls):
+                self._hand_back(fd, True)
+            self._wake()
+            self._drop()
+        return [thread]
+
+
+def _close_all(*closeables: Any) -> None:
+    for c in closeables:
+        c.close()
 
 
 class _LoopTimer:
@@ -3151,6 +3375,11 @@ def _discard_attempt(result: Any) -> None:
         result[0].abort()
 
 
+def _timed_out() -> BaseException:
+    import socket
+    return socket.timeout("timed out")
+
+
 class _Pacer:
     """Takes turns on the event loop between the streams loading their chunks and everything
     else.  A stream asks wait() before each slice: once _TURN seconds have passed since the
@@ -3204,6 +3433,7 @@ class AsyncClient:
         self.max_concurrency = max_concurrency
         self._workers = _Workers(max_concurrency)
         self._readers = _Workers(_READERS)
+        self._poller = _Poller(self._workers)
         self._binding: List[Any] = [None] * 4  # the event loop, its semaphore, _Pacer and _Mailbox: shared by with_options
         self._owner = True
         self._watches: Set[Any] = set()  # of the calls and streams under way, for aclose()
@@ -3258,7 +3488,7 @@ class AsyncClient:
             reader.stop()  # before the threads go: a stream must not read again afterwards
         for watch in list(self._watches):
             watch.fire("the AsyncClient was closed")
-        threads = self._workers.close() + self._readers.close()
+        threads = self._poller.close() + self._workers.close() + self._readers.close()
         if threads:
             loop = asyncio.get_running_loop()
             done = loop.create_future()
@@ -3287,6 +3517,7 @@ class AsyncClient:
         workers = getattr(self, "_workers", None)
         if workers is not None and self._owner:
             try:
+                self._poller.close()
                 workers.close()
                 self._readers.close()
             except Exception:  # at interpreter exit the modules it needs may be gone already
@@ -3346,7 +3577,7 @@ class AsyncClient:
         keep = False
         try:
             while True:
-                result: Optional[Tuple[Any, ...]] = await self._run(call.attempt, _discard_attempt)
+                result: Optional[Tuple[Any, ...]] = await self._attempt(call, watch)
                 if result is not None:
                     keep = stream
                     return result
@@ -3360,6 +3591,30 @@ class AsyncClient:
                 self._watches.discard(watch)
                 self._slots.release()
             call.finish()
+
+    def _attempt(self, call: _Call, watch: _Watch) -> Any:
+        """A future of one attempt's outcome (see _Call.attempt).  Its steps run in worker
+        threads and the _Poller waits for the server's answer between them, so a call holds a
+        thread only while there is work for it, and the loop hands the attempt over once and
+        takes its outcome once: it makes no system call of its own for it."""
+        fut = self._loop.create_future()
+        steps = call.attempt()
+        mailbox, poller = self._mailbox, self._poller
+
+        def job(ready: bool = True) -> None:
+            try:
+                sock = next(steps) if ready else steps.throw(_timed_out())
+                while not poller.wait(sock, call.wait, job, watch):
+                    try:
+                        sock = next(steps)  # this thread waits for the answer itself
+                    finally:
+                        poller.unhold()
+            except StopIteration as done:
+                mailbox.post(fut, True, done.value, _discard_attempt)
+            except BaseException as exc:  # handed to the awaiting task, whatever it is
+                mailbox.post(fut, False, exc, None)
+        self._workers.submit(job)
+        return fut
 
     def _stream_ended(self, watch: Optional[_Watch]) -> None:
         self._watches.discard(watch)

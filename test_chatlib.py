@@ -3165,6 +3165,83 @@ class AsyncTest(ServerTest):
         self.assertEqual(len(self.server.requests), 1)  # cancelled is not retried
         self.assertEqual(worker_threads(), [])
 
+    def test_a_burst_of_calls_waits_in_the_poller_not_in_threads(self):
+        # The server answers none of the calls until it has them all, so every call waits at
+        # once: a thread per waiting call would make `calls` threads.
+        calls = 24
+        everyone = threading.Barrier(calls, timeout=WAIT)
+        answer = reply(200, COMPLETION).items
+        self.server.handler = lambda req: Raw(everyone.wait, *answer, close=False)
+
+        started = []
+        real_start = threading.Thread.start
+
+        def start(thread):
+            started.append(thread.name)
+            real_start(thread)
+
+        async def body(c):
+            chat = c.chat()
+            with mock.patch.object(threading.Thread, "start", start):
+                answers = await asyncio.gather(*(chat.create_byot(REQ) for _ in range(calls)))
+            return answers, list(started)
+        answers, during = self.run_async(body, max_concurrency=calls)
+        self.assertEqual(answers, [COMPLETION] * calls)
+        self.assertEqual(len(self.server.requests), calls)
+        self.assertLess(during.count("chatlib-async"), calls // 2, during)
+        self.assertEqual(during.count("chatlib-poller"), 1)
+        self.assertEqual(worker_threads(), [])
+
+    def test_calls_waiting_in_the_poller_time_out_and_cancel_on_time(self):
+        arrived = threading.Semaphore(0)
+        gate = threading.Event()
+        self.addCleanup(gate.set)
+        self.server.handler = lambda req: Raw(arrived.release, gate, close=True)
+
+        async def body(c):
+            chat = c.with_options(max_retries=0).chat()
+            loop = asyncio.get_running_loop()
+            slow = asyncio.ensure_future(chat.create_byot(REQ, timeout=30))
+            self.assertTrue(await loop.run_in_executor(None, arrived.acquire, True, WAIT))
+            # The poller sleeps until the slow call's timeout: a shorter one must wake it.
+            t0 = time.monotonic()
+            with self.assertRaises(chatlib.APITimeoutError) as cm:
+                await chat.create_byot(REQ, timeout=0.3)
+            self.assertIn("within the timeout of 0.3s", str(cm.exception))
+            with self.assertRaises(chatlib.APITimeoutError) as cm:
+                await chat.create_byot(REQ, deadline=0.3)
+            self.assertIn("deadline of 0.3s", str(cm.exception))
+            self.assertLess(time.monotonic() - t0, WAIT / 2)
+            await self.cancel_stops_it(slow)
+            return True
+        with mock.patch.object(chatlib, "_HOLD", 0):  # no call waits in a thread of its own
+            self.assertTrue(self.run_async(body))
+        self.assertEqual(len(self.server.requests), 3)
+        self.assertEqual(worker_threads(), [])
+
+    def test_aclose_ends_the_calls_waiting_in_the_poller(self):
+        arrived = threading.Semaphore(0)
+        gate = threading.Event()
+        self.addCleanup(gate.set)
+        self.server.handler = lambda req: Raw(arrived.release, gate, close=True)
+
+        async def main():
+            c = self.aclient()
+            calls = [asyncio.ensure_future(c.chat().create_byot(REQ)) for _ in range(3)]
+            loop = asyncio.get_running_loop()
+            for _ in calls:
+                self.assertTrue(await loop.run_in_executor(None, arrived.acquire, True, WAIT))
+            await c.aclose()
+            for call in calls:
+                with self.assertRaises(chatlib.APIConnectionError) as cm:
+                    await call
+                self.assertIn("AsyncClient was closed", str(cm.exception))
+            return True
+        with mock.patch.object(chatlib, "_HOLD", 1):  # one call waits in a worker, two in the poller
+            self.assertTrue(asyncio.run(main()))
+        self.assertEqual(worker_threads(), [])
+        self.assert_closed_by_client()
+
     def test_wait_for_on_stalled_headers(self):
         self._hold()
 
