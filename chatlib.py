@@ -121,6 +121,7 @@ _MAX_REDIRECTS = 10                     # redirects followed for one request
 _DEFAULT_MAX_BODY = 64 * 1024 * 1024    # bytes of a whole (not streamed) body, unless max_body_size says
 _DEFAULT_MAX_EVENT = 32 * 1024 * 1024   # bytes of one server-sent event, unless max_event_size says
 _READ_BLOCK = 65536                     # bytes asked of the socket per read: what has arrived, up to this
+_PEEK = 1024                            # bytes peeked at on a socket, to see if they complete a chunk's size line
 _REDIRECT_BODY = 65536                  # bytes of a redirect's body read: to explain a refusal, or to drain it
 _SHOWN = 200                            # characters of a server's text or a bad value quoted in an error message
 _LOOP_JSON = 65536                      # characters of an async stream's event decoded on the event loop; more, in a worker
@@ -2162,7 +2163,8 @@ class _StreamCore:
             timeout = sock.gettimeout()
             try:
                 sock.settimeout(0)
-                return self._readable(self.resp.fp.peek(1))
+                held = self.resp.fp.peek(1)
+                return self._readable(held) or self._completed(sock, held)
             except _ssl_want_read():
                 return False
             except (OSError, ValueError, AttributeError):
@@ -2183,6 +2185,23 @@ class _StreamCore:
         rest = data[2:] if resp.chunk_left == 0 else data
         end = rest.find(b"\n")
         return end != -1 and len(rest) > end + 1
+
+    def _completed(self, sock: Any, held: bytes) -> bool:
+        """Whether what has arrived on the socket completes `held`, a start of the buffer that
+        does not let read1() return by itself.  http.client reads the socket 8 KiB at a time, so
+        the buffer may end in the middle of a size line whose rest has arrived: the socket is
+        then readable while the buffer alone would never do, and the stream must read, not
+        watch the socket again (which would wake it at once, forever)."""
+        if not held or not self._more():
+            return False  # the socket's readiness tells when more comes
+        import socket
+        try:
+            ahead = sock.recv(_PEEK, socket.MSG_PEEK)  # what has arrived, left where it is
+        except ValueError:  # TLS cannot peek: the rest most likely came in the same record
+            return True
+        except OSError:  # the read that follows raises what is wrong
+            return True
+        return not ahead or len(ahead) == _PEEK or self._readable(held + ahead)
 
     def _more(self) -> bool:
         """Whether more of the body is on the socket already: read now, it costs no wait."""

@@ -3383,6 +3383,28 @@ class AsyncTest(ServerTest):
             return text
         self.assertEqual(self.run_async(body), "f0f1f2f3f4")
 
+    def test_a_size_line_whose_rest_comes_later_is_read_then(self):
+        # The first byte of a chunk's size line lands in the read buffer, where it lets no read
+        # return; the rest comes later.  The socket then turns readable though the buffer alone
+        # would still not do: a stream that watched it again would be woken at once, forever.
+        first = b"data: " + json.dumps(chunk("a")).encode() + b"\n\n"
+        rest = chunked([b"data: " + json.dumps(chunk("b")).encode() + b"\n\n", b"data: [DONE]\n\n"])
+        go = threading.Event()
+        self.addCleanup(go.set)
+        self.server.handler = lambda req: Raw(sse_head(), b"%x\r\n%s\r\n" % (len(first), first), rest[:1], go,
+                                              rest[1:], close=False)
+
+        async def body(c):
+            s = await c.chat().create_stream_byot(SREQ)
+            got = [(await s.__anext__())["choices"][0]["delta"]["content"]]
+            deadline = time.monotonic() + WAIT
+            while not s._reader.watching and time.monotonic() < deadline:
+                await asyncio.sleep(0)
+            go.set()
+            got += [x["choices"][0]["delta"]["content"] async for x in s]
+            return got
+        self.assertEqual(self.run_async(lambda c: asyncio.wait_for(body(c), WAIT / 2)), ["a", "b"])
+
     def test_part_of_a_chunk_head_does_not_hold_up_the_reader(self):
         # The socket turns readable when one byte of the next chunk's size line arrives; a read
         # then would wait for the rest of the line, and every stream of the client behind it.
