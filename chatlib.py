@@ -2121,10 +2121,12 @@ class _StreamCore:
             block: bytes = self.resp.read1(_READ_BLOCK)
             # An async stream takes what else has arrived into the same batch, to spare the event
             # loop a hand-over; a sync one would only pay a system call for it.
-            if self.in_worker and 0 < len(block) < _READ_BLOCK and self._more():
+            if self.in_worker and 0 < len(block) < _READ_BLOCK and self.buffered():
                 parts = [block]
                 size = len(block)
-                while size < _READ_BLOCK and self._more():  # what has already arrived, in one batch
+                # What has already arrived, in one batch; not a byte more: buffered(), not just
+                # a readable socket, since part of a chunk's size line makes it readable too.
+                while size < _READ_BLOCK and self.buffered():
                     try:
                         part = self.resp.read1(_READ_BLOCK - size)
                     except Exception:  # the next read meets it again and says what broke

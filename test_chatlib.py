@@ -3383,20 +3383,20 @@ class AsyncTest(ServerTest):
             return text
         self.assertEqual(self.run_async(body), "f0f1f2f3f4")
 
-    def test_a_size_line_whose_rest_comes_later_is_read_then(self):
-        # The first byte of a chunk's size line lands in the read buffer, where it lets no read
-        # return; the rest comes later.  The socket then turns readable though the buffer alone
-        # would still not do: a stream that watched it again would be woken at once, forever.
-        first = b"data: " + json.dumps(chunk("a")).encode() + b"\n\n"
+    def check_size_line_cut(self, first, together):
+        """The server sends a head and a chunk holding event `first`, then the first byte of the
+        next chunk's size line, and the rest of it only once the client has had `first` and is
+        waiting.  `together`: all of that in one send, else in three."""
         rest = chunked([b"data: " + json.dumps(chunk("b")).encode() + b"\n\n", b"data: [DONE]\n\n"])
         go = threading.Event()
         self.addCleanup(go.set)
-        self.server.handler = lambda req: Raw(sse_head(), b"%x\r\n%s\r\n" % (len(first), first), rest[:1], go,
-                                              rest[1:], close=False)
+        start = [sse_head(), b"%x\r\n%s\r\n" % (len(first), first), rest[:1]]
+        start = [b"".join(start)] if together else start
+        self.server.handler = lambda req: Raw(*start, go, rest[1:], close=False)
 
         async def body(c):
             s = await c.chat().create_stream_byot(SREQ)
-            got = [(await s.__anext__())["choices"][0]["delta"]["content"]]
+            got = [(await s.__anext__())["choices"][0]["delta"]["content"][:1]]
             deadline = time.monotonic() + WAIT
             while not s._reader.watching and time.monotonic() < deadline:
                 await asyncio.sleep(0)
@@ -3404,6 +3404,26 @@ class AsyncTest(ServerTest):
             got += [x["choices"][0]["delta"]["content"] async for x in s]
             return got
         self.assertEqual(self.run_async(lambda c: asyncio.wait_for(body(c), WAIT / 2)), ["a", "b"])
+
+    def test_a_size_line_whose_rest_comes_later_is_read_then(self):
+        # The first byte lands in the read buffer, where it lets no read return.  When the rest
+        # comes, the socket turns readable though the buffer alone still would not do: a stream
+        # that watched the socket again would be woken at once, forever.
+        self.check_size_line_cut(b"data: " + json.dumps(chunk("a")).encode() + b"\n\n", together=False)
+
+    def test_a_size_line_cut_by_the_read_buffer_is_not_waited_for(self):
+        # http.client reads the socket 8 KiB at a time: here the first read ends with the
+        # chunk, and the size line's first byte stays on the socket, readable.  A read of what
+        # has "already arrived" would wait for the rest of the line, which comes only once the
+        # client has had the first chunk.
+        head_size = len(sse_head())
+        for n in range(7000, 8200):
+            first = b"data: " + json.dumps(chunk("a" * n)).encode() + b"\n\n"
+            if head_size + len(b"%x\r\n%s\r\n" % (len(first), first)) == 8192:
+                break
+        else:
+            self.fail("no event fits the read buffer")
+        self.check_size_line_cut(first, together=True)
 
     def test_part_of_a_chunk_head_does_not_hold_up_the_reader(self):
         # The socket turns readable when one byte of the next chunk's size line arrives; a read
