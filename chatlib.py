@@ -3069,9 +3069,9 @@ def _page_items(page: Any, query: Dict[str, Any], decode: Any) -> Tuple[Any, ...
 # AsyncClient runs the sync client's transport in worker threads: every socket operation, every
 # parse of a whole body and the retry loop's attempts happen there, while the event loop hands
 # work over and waits (retry waits are asyncio.sleep).  Between writing a request and reading
-# its answer, a call holds no thread: the _Poller waits for all of them.  Cancelling the awaiting task fires the
-# call's _Watch, which shuts the socket down, so the worker returns at once and the connection
-# is closed rather than pooled.  A stream's reader thread reads a block and splits it into
+# its answer, a call holds no thread: the _Poller waits for all of them.  Cancelling the
+# awaiting task fires the call's _Watch, which shuts the socket down, so the worker returns at
+# once and the connection is closed rather than pooled.  A stream's reader thread reads a block and splits it into
 # events; the loop loads their JSON, a slice at a time and taking turns with other work
 # (_Pacer).  That way the loop never waits for the GIL behind threads busy decoding, which is
 # what held a 1 ms timer up for tens of ms when 64 streams ran at once.  One block is read
@@ -3214,26 +3214,26 @@ class _Poller:
             fd = -1
         due = time.monotonic() + timeout
         with self.lock:
-            if fd < 0 or self.held < _HOLD:
+            wanted = fd >= 0 and self.held >= _HOLD
+            start = wanted and self.thread is None and self._open()
+            watched = wanted and self.thread is not None and self._add(fd, due, then)
+            if not watched:
                 self.held += 1
-                return False
-            start = self.thread is None
-            if start and not self._open():
-                self.held += 1
-                return False
-            thread = self.thread
-            try:
-                self.selector.register(fd, 1)  # selectors.EVENT_READ
-            except (OSError, ValueError, KeyError):
-                self.held += 1
-                return False
-            self.calls[fd] = (due, then)
-            wake = not start and (due < self.until or not self.eager) and not self.woken
+            wake = watched and not start and (due < self.until or not self.eager) and not self.woken
             self.woken = self.woken or wake
+            thread = self.thread
         if start:
-            thread.start()
+            thread.start()  # even if the socket could not be added: it ends when idle
         elif wake:
             self._wake()
+        return watched
+
+    def _add(self, fd: int, due: float, then: Callable[[bool], None]) -> bool:
+        try:
+            self.selector.register(fd, 1)  # selectors.EVENT_READ
+        except (OSError, ValueError, KeyError):
+            return False
+        self.calls[fd] = (due, then)
         return True
 
     def unhold(self) -> None:
