@@ -3192,11 +3192,17 @@ class AsyncTest(ServerTest):
         self.assertEqual(during.count("chatlib-poller"), 1)
         self.assertEqual(worker_threads(), [])
 
-    def test_calls_waiting_in_the_poller_time_out_and_cancel_on_time(self):
+    def stall_every_request(self):
+        """The server answers no request until the test ends; returns a semaphore released as
+        each one arrives."""
         arrived = threading.Semaphore(0)
         gate = threading.Event()
         self.addCleanup(gate.set)
         self.server.handler = lambda req: Raw(arrived.release, gate, close=True)
+        return arrived
+
+    def test_calls_waiting_in_the_poller_time_out_and_cancel_on_time(self):
+        arrived = self.stall_every_request()
 
         async def body(c):
             chat = c.with_options(max_retries=0).chat()
@@ -3220,10 +3226,7 @@ class AsyncTest(ServerTest):
         self.assertEqual(worker_threads(), [])
 
     def test_aclose_ends_the_calls_waiting_in_the_poller(self):
-        arrived = threading.Semaphore(0)
-        gate = threading.Event()
-        self.addCleanup(gate.set)
-        self.server.handler = lambda req: Raw(arrived.release, gate, close=True)
+        arrived = self.stall_every_request()
 
         async def main():
             c = self.aclient()
