@@ -3223,10 +3223,24 @@ class _Poller:
             self.woken = self.woken or wake
             thread = self.thread
         if start:
-            thread.start()  # even if the socket could not be added: it ends when idle
+            try:
+                thread.start()  # even if the socket could not be added: it ends when idle
+            except RuntimeError:  # no thread can be started: the calls that wait here, this one
+                self._submit(self._abandon(thread))  # too, go back to wait in a worker each
         elif wake:
             self._wake()
         return watched
+
+    def _abandon(self, thread: Any) -> List[Callable[[], None]]:
+        """Drops a poller thread that could not be started, and returns the next steps of the
+        calls registered with it."""
+        with self.lock:
+            if self.thread is not thread:
+                return []
+            steps = [self._hand_back(fd, True) for fd in list(self.calls)]
+            _close_all(self.selector, *self.waker)
+            self._drop()
+        return steps
 
     def _add(self, fd: int, due: float, then: Callable[[bool], None]) -> bool:
         try:
@@ -3271,7 +3285,7 @@ class _Poller:
                     _close_all(selector, *waker)
                     return
                 now = time.monotonic()
-                self._expire(now)
+                due = self._expired(now)
                 if self.calls:
                     idle_since = now
                 elif now - idle_since >= _WORKER_IDLE:
@@ -3280,44 +3294,53 @@ class _Poller:
                     return
                 self.until = min([due for due, _ in self.calls.values()], default=idle_since + _WORKER_IDLE)
                 self.woken = False
+            self._submit(due)
             for key, _ in selector.select(max(self.until - now, 0.0)):
-                self._ready(selector, key.fd, waker[0])
+                self._submit(self._ready(selector, key.fd, waker[0]))
 
-    def _expire(self, now: float) -> None:
-        for fd in [fd for fd, (due, _) in self.calls.items() if due <= now]:
-            self._hand_back(fd, False)
+    def _expired(self, now: float) -> List[Callable[[], None]]:
+        return [self._hand_back(fd, False) for fd in [fd for fd, (due, _) in self.calls.items() if due <= now]]
 
-    def _ready(self, selector: Any, fd: int, waker: Any) -> None:
+    def _ready(self, selector: Any, fd: int, waker: Any) -> List[Callable[[], None]]:
         if fd == waker.fileno():
             try:
                 while waker.recv(512):
                     pass
             except OSError:  # nothing more to read, or closed
                 pass
-            return
+            return []
         with self.lock:
             if self.selector is selector and fd in self.calls:
-                self._hand_back(fd, True)
+                return [self._hand_back(fd, True)]
+        return []
 
-    def _hand_back(self, fd: int, ready: bool) -> None:
+    def _hand_back(self, fd: int, ready: bool) -> Callable[[], None]:
+        """Drops `fd`: the call's next step, for _submit once the lock is released."""
         self.selector.unregister(fd)
         _, then = self.calls.pop(fd)
-        self.workers.submit(functools.partial(then, ready))
+        return functools.partial(then, ready)
+
+    def _submit(self, steps: List[Callable[[], None]]) -> None:
+        for step in steps:
+            try:
+                self.workers.submit(step)
+            except RuntimeError:  # no thread can be started: the step runs here rather than never
+                step()
 
     def _drop(self) -> None:
         self.selector = self.thread = self.waker = None
 
     def close(self) -> List[Any]:
-        """Hands every call back (their watches have fired) and tells the thread to end;
-        returns it, to be joined.  A later wait() starts another."""
+        """Hands every call back (their watches have fired, so each fails at once) and tells
+        the thread to end; returns it, to be joined.  A later wait() starts another."""
         with self.lock:
             thread = self.thread
             if thread is None:
                 return []
-            for fd in list(self.calls):
-                self._hand_back(fd, True)
+            steps = [self._hand_back(fd, True) for fd in list(self.calls)]
             self._wake()
             self._drop()
+        self._submit(steps)
         return [thread]
 
 

@@ -3225,6 +3225,32 @@ class AsyncTest(ServerTest):
         self.assertEqual(len(self.server.requests), 3)
         self.assertEqual(worker_threads(), [])
 
+    def test_calls_complete_when_no_thread_can_be_started_for_the_poller(self):
+        self.server.handler = lambda req: reply(200, COMPLETION)
+        real_start, real_submit = threading.Thread.start, chatlib._Workers.submit
+
+        def start(thread):
+            if thread.name == "chatlib-poller":
+                raise RuntimeError("can't start new thread")
+            real_start(thread)
+
+        def submit(workers, job):
+            if threading.current_thread().name == "chatlib-poller":
+                raise RuntimeError("can't start new thread")
+            real_submit(workers, job)
+
+        async def body(c):
+            chat = c.chat()
+            calls = asyncio.gather(*(chat.create_byot(REQ) for _ in range(3)))
+            return await asyncio.wait_for(calls, WAIT / 2)
+        with mock.patch.object(chatlib, "_HOLD", 0):  # every call would wait in the poller
+            with mock.patch.object(threading.Thread, "start", start):
+                self.assertEqual(self.run_async(body), [COMPLETION] * 3)
+            # The poller runs, but cannot hand a call to a worker: it runs the call's step itself.
+            with mock.patch.object(chatlib._Workers, "submit", submit):
+                self.assertEqual(self.run_async(body), [COMPLETION] * 3)
+        self.assertEqual(worker_threads(), [])
+
     def test_aclose_ends_the_calls_waiting_in_the_poller(self):
         arrived = self.stall_every_request()
 
