@@ -1474,7 +1474,8 @@ def _to_the_end(steps: Generator[Any, None, _T]) -> _T:
         while True:
             next(steps)
     except StopIteration as done:
-        return cast(_T, done.value)
+        value: _T = done.value
+        return value
 
 
 class _Call:
@@ -2201,6 +2202,8 @@ class _StreamCore:
             ahead = sock.recv(_PEEK, socket.MSG_PEEK)  # what has arrived, left where it is
         except ValueError:  # TLS cannot peek: the rest most likely came in the same record
             return True
+        except BlockingIOError:  # gone since _more() looked: the socket's readiness tells
+            return False
         except OSError:  # the read that follows raises what is wrong
             return True
         return not ahead or len(ahead) == _PEEK or self._readable(held + ahead)
@@ -3285,7 +3288,7 @@ class _Poller:
                     _close_all(selector, *waker)
                     return
                 now = time.monotonic()
-                due = self._expired(now)
+                expired = self._expired(now)
                 if self.calls:
                     idle_since = now
                 elif now - idle_since >= _WORKER_IDLE:
@@ -3294,7 +3297,7 @@ class _Poller:
                     return
                 self.until = min([due for due, _ in self.calls.values()], default=idle_since + _WORKER_IDLE)
                 self.woken = False
-            self._submit(due)
+            self._submit(expired)
             for key, _ in selector.select(max(self.until - now, 0.0)):
                 self._submit(self._ready(selector, key.fd, waker[0]))
 
