@@ -27,9 +27,9 @@ import threading
 import time
 import typing
 import weakref
-from typing import (TYPE_CHECKING, Any, AsyncIterator, Callable, ClassVar, Coroutine, Dict, Generator, Generic,
-                    Iterable, Iterator, List, Literal, Mapping, Optional, Sequence, Set, Tuple, Type, TypeVar, Union,
-                    cast)
+from typing import (TYPE_CHECKING, Any, AsyncIterator, Callable, ClassVar, Coroutine, Dict, FrozenSet, Generator,
+                    Generic, Iterable, Iterator, List, Literal, Mapping, Optional, Sequence, Set, Tuple, Type,
+                    TypeVar, Union, cast)
 
 if TYPE_CHECKING:  # for the type checkers only: nothing here runs
     from dataclasses import dataclass as _spec  # what the spec classes are; see _Model
@@ -2438,35 +2438,16 @@ class _Codec(Generic[_M]):
         self.known = frozenset(self.names)
         decoders = {name: _decoder(hints[name]) for name in self.names}
         # Only these fields need more than the JSON value as it is (dataclasses, lists of them).
-        self.nested = tuple((name, dec) for name, dec in decoders.items() if dec is not None)
-        self.empty = dict.fromkeys(self.names)
+        nested = tuple((name, dec) for name, dec in decoders.items() if dec is not None)
         # Where every field defaults to None (the responses), a field the JSON leaves out need
         # not be in the instance's __dict__: it reads as the class's None.
-        self.sparse = all(getattr(cls, name, dataclasses.MISSING) is None for name in self.names)
+        sparse = all(getattr(cls, name, dataclasses.MISSING) is None for name in self.names)
+        self.decode: Callable[..., _M] = _object_decoder(cls, self.known, nested, sparse)
         self.required = cls._required
         self.nullable = cls._nullable
         # Fields that take request messages: an answer's message put there stands for the
         # assistant message it was, and is sent as that (ChatCompletionResponseMessage.to_request).
         self.replies = tuple(n for n in self.names if _mentions(hints[n], ChatCompletionRequestAssistantMessage))
-
-    def decode(self, data: Any, path: Any = None) -> _M:
-        if type(data) is not dict:
-            raise _shape_error(path, "an object (%s)" % self.cls.__name__, data)
-        # The whole object is copied at C speed, then only the nested fields are walked.
-        if self.sparse:
-            values = data.copy()
-        else:
-            values = self.empty.copy()
-            values.update(data)
-        if not self.known.issuperset(data):
-            values["_extra"] = {key: values.pop(key) for key in data if key not in self.known}
-        for key, dec in self.nested:
-            value = values.get(key)
-            if value is not None:
-                values[key] = dec(value, (path, key))
-        obj = object.__new__(self.cls)
-        obj.__dict__ = values
-        return obj
 
     def encode(self, obj: Any) -> Dict[str, Any]:
         out: Dict[str, Any] = {}
@@ -2488,6 +2469,36 @@ class _Codec(Generic[_M]):
                 if key not in out:
                     out[key] = _to_json(value)
         return out
+
+
+def _object_decoder(cls: Type[_M], known: FrozenSet[str], nested: Tuple[Tuple[str, Any], ...],
+                    sparse: bool) -> Callable[..., _M]:
+    """The function (data, path=None) -> instance of `cls` that _Codec.decode is: it runs for
+    every object of every chunk of a typed stream, so what it needs is bound in the closure
+    rather than looked up on the codec at each call."""
+    empty = dict.fromkeys(known)
+    new = object.__new__
+    name = cls.__name__
+
+    def decode(data: Any, path: Any = None) -> _M:
+        if type(data) is not dict:
+            raise _shape_error(path, "an object (%s)" % name, data)
+        # The whole object is copied at C speed, then only the nested fields are walked.
+        if sparse:
+            values = data.copy()
+        else:
+            values = empty.copy()
+            values.update(data)
+        if not known.issuperset(data):
+            values["_extra"] = {key: values.pop(key) for key in data if key not in known}
+        for key, dec in nested:
+            value = values.get(key)
+            if value is not None:
+                values[key] = dec(value, (path, key))
+        obj: _M = new(cls)
+        obj.__dict__ = values
+        return obj
+    return decode
 
 
 def _mentions(tp: Any, cls: type) -> bool:
@@ -2531,6 +2542,9 @@ def _decoder(tp: Any) -> Any:
                 raise _shape_error(path, "a list", value)
             if item is None:
                 return value
+            if len(value) == 1:  # a chunk's one choice: no comprehension to set up
+                v = value[0]
+                return [v if v is None else item(v, (path, 0))]
             return [v if v is None else item(v, (path, i)) for i, v in enumerate(value)]
         return decode_list
     if origin is dict:
