@@ -823,12 +823,20 @@ def _still_open(conn: Any) -> bool:
 def _load_http() -> Any:
     """Imports http.client and ssl and builds the connection classes, once, on the first
     request: the imports cost about as much as all of chatlib, and many programs never send
-    anything.  Only what must subclass http.client's classes lives here."""
+    anything.  Only what must subclass http.client's classes is built here."""
     import http.client
-    import socket
     import ssl
+    import types
 
-    class Response(http.client.HTTPResponse):
+    response = _response_class(http.client)
+    return types.SimpleNamespace(HTTPConnection=_connection_class(http.client.HTTPConnection, http.client, response),
+                                 HTTPSConnection=_connection_class(http.client.HTTPSConnection, http.client, response),
+                                 ssl=ssl, client=http.client)
+
+
+def _response_class(client: Any) -> Any:
+    """http.client's HTTPResponse (of module `client`), skipping every interim answer."""
+    class Response(client.HTTPResponse):  # type: ignore[misc]  # http.client is imported late
         def _read_status(self) -> Any:
             # http.client skips "100 Continue" only; any other interim answer (103 Early Hints)
             # is skipped here with its headers, as RFC 9110 says a client must.
@@ -838,77 +846,79 @@ def _load_http() -> Any:
             while 100 < status < 200:
                 interim += 1
                 if interim > _MAX_INTERIM:
-                    raise http.client.HTTPException("more than %d interim (1xx) responses" % _MAX_INTERIM)
-                http.client.parse_headers(self.fp)
+                    raise client.HTTPException("more than %d interim (1xx) responses" % _MAX_INTERIM)
+                client.parse_headers(self.fp)
                 version, status, reason = read_status()
             return version, status, reason
 
-    def _conn_class(base: Any) -> Any:
-        class Connection(base):  # type: ignore[misc]  # http.client's, chosen at run time
-            response_class = Response
-            sock: Any
-            chatlib_watch = None  # the call's _Watch: attached to the socket as soon as it exists
-            chatlib_sent = 0      # bytes of the request written so far
-            chatlib_key: Any = None  # the _Pool key it goes back under
+    return Response
 
-            def __init__(self, *args: Any, **kwargs: Any) -> None:
-                super().__init__(*args, **kwargs)
-                self._create_connection = self._create_watched
 
-            def _create_watched(self, address: Any, timeout: Any, source_address: Any = None) -> Any:
-                # The deadline then covers the proxy's tunnel and the TLS handshake too.
-                sock = socket.create_connection(address, timeout, source_address)
+def _connection_class(base: Any, client: Any, response: Any) -> Any:
+    """http.client's connection class `base` as chatlib uses it: its socket watched by the
+    call's _Watch from the moment it exists, no Accept-Encoding, the head and a bytes body in
+    one write, TCP_NODELAY, and `response` for its answers."""
+    import socket
+
+    class Connection(base):  # type: ignore[misc]  # http.client's, chosen at run time
+        response_class = response
+        sock: Any
+        chatlib_watch = None  # the call's _Watch: attached to the socket as soon as it exists
+        chatlib_sent = 0      # bytes of the request written so far
+        chatlib_key: Any = None  # the _Pool key it goes back under
+
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            super().__init__(*args, **kwargs)
+            self._create_connection = self._create_watched
+
+        def _create_watched(self, address: Any, timeout: Any, source_address: Any = None) -> Any:
+            # The deadline then covers the proxy's tunnel and the TLS handshake too.
+            sock = socket.create_connection(address, timeout, source_address)
+            if self.chatlib_watch is not None:
+                self.chatlib_watch.attach(sock)
+            return sock
+
+        # http.client would add "Accept-Encoding: identity" itself: chatlib sends none, and
+        # never decodes a compressed body (so no decompression bomb can reach it).
+        def putrequest(self, method: Any, url: Any, skip_host: Any = False, skip_accept_encoding: Any = False) -> Any:
+            self.chatlib_sent = 0
+            return super().putrequest(method, url, skip_host, True)
+
+        def send(self, data: Any) -> None:
+            super().send(data)
+            self.chatlib_sent += len(data) if isinstance(data, (bytes, bytearray)) else 1
+
+        def _send_output(self, message_body: Any = None, encode_chunked: bool = False) -> None:
+            # http.client writes the head and the body in two sends: one system call, and
+            # one wake-up of the server, more than needed.  (Private to http.client, the
+            # same from 3.8 to 3.13; any other body goes its way.)
+            if type(message_body) is not bytes or encode_chunked:
+                getattr(super(), "_send_output")(message_body, encode_chunked)
+                return
+            self._buffer.extend((b"", message_body))
+            head_and_body = b"\r\n".join(self._buffer)
+            del self._buffer[:]
+            self.send(head_and_body)
+
+        def connect(self) -> None:
+            if base is client.HTTPSConnection:
+                client.HTTPConnection.connect(self)
+                host = self._tunnel_host or self.host
+                self.sock = self._context.wrap_socket(self.sock, server_hostname=host,
+                                                      do_handshake_on_connect=False)
                 if self.chatlib_watch is not None:
-                    self.chatlib_watch.attach(sock)
-                return sock
+                    self.chatlib_watch.attach(self.sock)  # the handshake too is under the deadline
+                self.sock.do_handshake()
+            else:
+                super().connect()
+            # A body that is not bytes goes in a send of its own; without this, Nagle's
+            # algorithm can hold it back for a delayed ACK (tens of ms per request).
+            try:
+                self.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+            except (OSError, AttributeError):
+                pass
+    return Connection
 
-            # http.client would add "Accept-Encoding: identity" itself: chatlib sends none, and
-            # never decodes a compressed body (so no decompression bomb can reach it).
-            def putrequest(self, method: Any, url: Any, skip_host: Any = False, skip_accept_encoding: Any = False) -> Any:
-                self.chatlib_sent = 0
-                return super().putrequest(method, url, skip_host, True)
-
-            def send(self, data: Any) -> None:
-                super().send(data)
-                self.chatlib_sent += len(data) if isinstance(data, (bytes, bytearray)) else 1
-
-            def _send_output(self, message_body: Any = None, encode_chunked: bool = False) -> None:
-                # http.client writes the head and the body in two sends: one system call, and
-                # one wake-up of the server, more than needed.  (Private to http.client, the
-                # same from 3.8 to 3.13; any other body goes its way.)
-                if type(message_body) is not bytes or encode_chunked:
-                    getattr(super(), "_send_output")(message_body, encode_chunked)
-                    return
-                self._buffer.extend((b"", message_body))
-                head_and_body = b"\r\n".join(self._buffer)
-                del self._buffer[:]
-                self.send(head_and_body)
-
-            def connect(self) -> None:
-                if base is http.client.HTTPSConnection:
-                    http.client.HTTPConnection.connect(self)
-                    host = self._tunnel_host or self.host
-                    self.sock = self._context.wrap_socket(self.sock, server_hostname=host,
-                                                          do_handshake_on_connect=False)
-                    if self.chatlib_watch is not None:
-                        self.chatlib_watch.attach(self.sock)  # the handshake too is under the deadline
-                    self.sock.do_handshake()
-                else:
-                    super().connect()
-                # A body that is not bytes goes in a send of its own; without this, Nagle's
-                # algorithm can hold it back for a delayed ACK (tens of ms per request).
-                try:
-                    self.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-                except (OSError, AttributeError):
-                    pass
-        return Connection
-
-    HTTPConnection = _conn_class(http.client.HTTPConnection)
-    HTTPSConnection = _conn_class(http.client.HTTPSConnection)
-
-    import types
-    return types.SimpleNamespace(HTTPConnection=HTTPConnection, HTTPSConnection=HTTPSConnection,
-                                 ssl=ssl, client=http.client)
 
 
 def _read_capped(resp: Any, limit: Optional[int]) -> bytes:
