@@ -3441,14 +3441,14 @@ class AsyncTest(ServerTest):
         self.check_size_line_cut(b"data: " + json.dumps(chunk("a")).encode() + b"\n\n", together=False)
 
     def test_a_size_line_cut_by_the_read_buffer_is_not_waited_for(self):
-        # http.client reads the socket 8 KiB at a time: here the first read ends with the
-        # chunk, and the size line's first byte stays on the socket, readable.  A read of what
-        # has "already arrived" would wait for the rest of the line, which comes only once the
-        # client has had the first chunk.
-        head_size = len(sse_head())
-        for n in range(7000, 8200):
+        # A response reads the socket _READ_BLOCK bytes at a time: here the first read ends
+        # with the chunk, and the size line's first byte stays on the socket, readable.  A read
+        # of what has "already arrived" would wait for the rest of the line, which comes only
+        # once the client has had the first chunk.
+        head_size, block = len(sse_head()), chatlib._READ_BLOCK
+        for n in range(block - 1200, block):
             first = b"data: " + json.dumps(chunk("a" * n)).encode() + b"\n\n"
-            if head_size + len(b"%x\r\n%s\r\n" % (len(first), first)) == 8192:
+            if head_size + len(b"%x\r\n%s\r\n" % (len(first), first)) == block:
                 break
         else:
             self.fail("no event fits the read buffer")
