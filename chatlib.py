@@ -121,6 +121,7 @@ _MAX_REDIRECTS = 10                     # redirects followed for one request
 _DEFAULT_MAX_BODY = 64 * 1024 * 1024    # bytes of a whole (not streamed) body, unless max_body_size says
 _DEFAULT_MAX_EVENT = 32 * 1024 * 1024   # bytes of one server-sent event, unless max_event_size says
 _READ_BLOCK = 65536                     # bytes asked of the socket per read, and a response's buffer
+_BATCH = 262144                         # bytes an async stream's reader hands over at once, of what has arrived
 _PEEK = 1024                            # bytes peeked at on a socket, to see if they complete a chunk's size line
 _REDIRECT_BODY = 65536                  # bytes of a redirect's body read: to explain a refusal, or to drain it
 _SHOWN = 200                            # characters of a server's text or a bad value quoted in an error message
@@ -1995,8 +1996,8 @@ class _Loaded:
 
 class _StreamCore:
     """One streamed response, read a block at a time: the state the sync and the async stream
-    share.  Reading a batch has two steps.  read_events() reads what has arrived (up to
-    _READ_BLOCK bytes) and splits it into events, keeping the text of the chunks' JSON; it ends
+    share.  Reading a batch has two steps.  read_events() reads what has arrived (see _read)
+    and splits it into events, keeping the text of the chunks' JSON; it ends
     the stream at [DONE] or at an error event, and gives the connection back.  load_events()
     then turns that text into chunks (and merges them for final()).  A sync stream runs both
     in turn (read_batch); an async one runs the first in a worker thread and the second on the
@@ -2142,21 +2143,22 @@ class _StreamCore:
         return True
 
     def _read(self) -> bytes:
-        """What has arrived of the body, at least one byte, up to _READ_BLOCK; b"" at its end.
-        Failures become chatlib errors."""
+        """What has arrived of the body, at least one byte, up to _READ_BLOCK (_BATCH for an
+        async stream); b"" at its end.  Failures become chatlib errors."""
         watch = self.watch
         try:
             block: bytes = self.resp.read1(_READ_BLOCK)
-            # An async stream takes what else has arrived into the same batch, to spare the event
-            # loop a hand-over; a sync one would only pay a system call for it.
-            if self.in_worker and 0 < len(block) < _READ_BLOCK and self.buffered():
+            # An async stream takes what else has arrived into the same batch: each hand-over to
+            # the event loop costs more than reading (a batch of 64 KiB instead of _BATCH took
+            # 15% more CPU); a sync one would only pay a system call for it.
+            if self.in_worker and 0 < len(block) < _BATCH and self.buffered():
                 parts = [block]
                 size = len(block)
                 # What has already arrived, in one batch; not a byte more: buffered(), not just
                 # a readable socket, since part of a chunk's size line makes it readable too.
-                while size < _READ_BLOCK and self.buffered():
+                while size < _BATCH and self.buffered():
                     try:
-                        part = self.resp.read1(_READ_BLOCK - size)
+                        part = self.resp.read1(min(_READ_BLOCK, _BATCH - size))
                     except Exception:  # the next read meets it again and says what broke
                         break
                     if not part:
@@ -3115,11 +3117,12 @@ def _page_items(page: Any, query: Dict[str, Any], decode: Any) -> Tuple[Any, ...
 # work over and waits (retry waits are asyncio.sleep).  Between writing a request and reading
 # its answer, a call holds no thread: the _Poller waits for all of them.  Cancelling the
 # awaiting task fires the call's _Watch, which shuts the socket down, so the worker returns at
-# once and the connection is closed rather than pooled.  A stream's reader thread reads a block and splits it into
-# events; the loop loads their JSON, a slice at a time and taking turns with other work
-# (_Pacer).  That way the loop never waits for the GIL behind threads busy decoding, which is
-# what held a 1 ms timer up for tens of ms when 64 streams ran at once.  One block is read
-# ahead at most: a slow consumer holds two blocks' worth of events, never more.
+# once and the connection is closed rather than pooled.  A stream's reader thread reads what
+# has arrived (up to _BATCH bytes) and splits it into events; the loop loads their JSON, a slice
+# at a time and taking turns with other work (_Pacer).  That way the loop never waits for the
+# GIL behind threads busy decoding, which is what held a 1 ms timer up for tens of ms when 64
+# streams ran at once.  _AHEAD batches are read ahead at most: a slow consumer holds three
+# batches' worth of events, never more.
 
 _WORKER_IDLE = 30.0  # seconds an idle worker thread waits for work before it ends
 _READERS = 1         # threads per AsyncClient that read streams whose sockets have data

@@ -3501,7 +3501,7 @@ class AsyncTest(ServerTest):
                     + sum(len(texts) for texts, _ in reader.batches))
             self.assertFalse(reader.done)
             self.assertEqual(len(reader.batches), 2)
-            self.assertLessEqual(held * len(line), 3 * 65536 + 4 * len(line))  # three blocks, not 6 MB
+            self.assertLessEqual(held * len(line), 3 * chatlib._BATCH + 4 * len(line))  # three batches, not 6 MB
             return 1 + sum([1 async for _ in s])
         self.assertEqual(self.run_async(body), total)
 
