@@ -2018,6 +2018,7 @@ class _StreamCore:
         self.in_worker = in_worker  # read by an async client's reader thread, for its event loop
         self.secrets: Any = ()  # credentials to scrub from what the server says
         self.ready = True       # for an async stream: whether data is buffered already
+        self.unsure = False     # the last buffered() could not tell: TLS cannot be peeked
         self.parser = _SSEParser(max_event_size)
         self.acc = _Accumulator()
         self.events = 0         # data events seen, [DONE] included
@@ -2184,7 +2185,9 @@ class _StreamCore:
 
     def buffered(self) -> bool:
         """Whether a read now would find data without waiting: in the response's buffer, in
-        TLS's, or on the socket.  Peeks with the socket briefly non-blocking."""
+        TLS's, or on the socket.  Peeks with the socket briefly non-blocking.  False with
+        `unsure` set where only a read that may wait can tell (see _completed)."""
+        self.unsure = False
         with self.lock:
             if self.closed:
                 return False
@@ -2229,8 +2232,9 @@ class _StreamCore:
         import socket
         try:
             ahead = sock.recv(_PEEK, socket.MSG_PEEK)  # what has arrived, left where it is
-        except ValueError:  # TLS cannot peek: the rest most likely came in the same record
-            return True
+        except ValueError:  # TLS cannot peek: only a read can tell, and it may wait
+            self.unsure = True
+            return False
         except BlockingIOError:  # gone since _more() looked: the socket's readiness tells
             return False
         except OSError:  # the read that follows raises what is wrong
@@ -3831,7 +3835,9 @@ class _StreamReader:
     batches wait unread or the stream has ended (`done`).  A read job runs only when the last
     read saw more already buffered, or when the socket turned readable (`woken`: the job first
     checks that a read would not wait), so _READERS threads serve any number of streams and
-    the loop competes with them alone for the GIL, not with one per stream.
+    the loop competes with them alone for the GIL, not with one per stream.  A read that may
+    wait (`unsure`: over TLS, which cannot be peeked, part of a size line is buffered and a
+    record has come) runs in a worker thread instead, where it holds up no other stream.
     Loops without add_reader (Windows' proactor) get blocking reads in the worker threads.
     Everything here runs on the loop, except the job; it holds no reference to the stream, so
     that a dropped stream is noticed and closed."""
@@ -3847,6 +3853,7 @@ class _StreamReader:
         self.watching = False
         self.done = False
         self.more = core.ready  # data is waiting (so read at once, without watching the socket)
+        self.unsure = core.unsure  # a read may wait or not (TLS): it runs in a worker, not a reader
         self.woken = False      # the socket became readable, which a read must check first
         self.blocking = False
         self.fd = -1
@@ -3869,16 +3876,17 @@ class _StreamReader:
             if self.done:
                 self.owner._streams.discard(self)
             return
-        if self.more or self.woken or self.blocking:
+        if self.more or self.woken or self.blocking or self.unsure:
             self.read()
         else:
             self.watch()
 
     def read(self) -> None:
         self.reading = True
-        pool = self.owner._workers if self.blocking else self.owner._readers
-        fut = self.owner._run(functools.partial(self._job, self.woken), pool=pool)
-        self.woken = False
+        waits = self.blocking or self.unsure  # a read that may wait holds a worker, never a reader
+        pool = self.owner._workers if waits else self.owner._readers
+        fut = self.owner._run(functools.partial(self._job, self.woken and not waits), pool=pool)
+        self.woken = self.unsure = False
         fut.add_done_callback(self._read_done)
 
     def _job(self, woken: bool) -> Tuple[Any, ...]:
@@ -3886,10 +3894,13 @@ class _StreamReader:
         # Woken by the socket alone: part of a TLS record or of a chunk's size line makes it
         # readable too, and a read would wait for the rest, holding up every other stream.
         if woken and not core.buffered():
-            return [], None, False
+            return [], None, False, core.unsure
         texts, error = core.read_events()
-        more = error is None and not core.closed and (self.blocking or core.buffered())
-        return texts, error, more
+        more = unsure = False
+        if error is None and not core.closed:
+            more = self.blocking or core.buffered()
+            unsure = not more and core.unsure
+        return texts, error, more, unsure
 
     def _read_done(self, fut: Any) -> None:
         self.reading = False
@@ -3899,7 +3910,7 @@ class _StreamReader:
             self.batches.append(([], fut.exception() or StreamError("the stream's read was cancelled")))
             self.done = True
         else:
-            texts, error, self.more = fut.result()
+            texts, error, self.more, self.unsure = fut.result()
             if not texts and error is None and not self.core.closed:
                 self.advance()  # nothing yet: watch the socket again
                 return
