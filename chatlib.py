@@ -2018,7 +2018,7 @@ class _StreamCore:
         self.in_worker = in_worker  # read by an async client's reader thread, for its event loop
         self.secrets: Any = ()  # credentials to scrub from what the server says
         self.ready = True       # for an async stream: whether data is buffered already
-        self.unsure = False     # the last buffered() could not tell: TLS cannot be peeked
+        self.may_wait = False   # the last buffered(): data came, but a read may wait for more
         self.parser = _SSEParser(max_event_size)
         self.acc = _Accumulator()
         self.events = 0         # data events seen, [DONE] included
@@ -2186,8 +2186,8 @@ class _StreamCore:
     def buffered(self) -> bool:
         """Whether a read now would find data without waiting: in the response's buffer, in
         TLS's, or on the socket.  Peeks with the socket briefly non-blocking.  False with
-        `unsure` set where only a read that may wait can tell (see _completed)."""
-        self.unsure = False
+        `may_wait` set where data has come but a read might still wait (see _completed)."""
+        self.may_wait = False
         with self.lock:
             if self.closed:
                 return False
@@ -2226,20 +2226,24 @@ class _StreamCore:
         does not let read1() return by itself.  The response reads the socket _READ_BLOCK
         bytes at a time, so the buffer may end in the middle of a size line whose rest has
         arrived: the socket is then readable while the buffer alone would never do, and the
-        stream must read, not watch the socket again (which would wake it at once, forever)."""
+        stream must read, not watch the socket again (which would wake it at once, forever).
+        Where what has come does not complete the line (or TLS, which cannot be peeked, hides
+        whether it does), the read may wait for the rest: False, with `may_wait` set."""
         if not held or not self._more():
             return False  # the socket's readiness tells when more comes
         import socket
         try:
             ahead = sock.recv(_PEEK, socket.MSG_PEEK)  # what has arrived, left where it is
-        except ValueError:  # TLS cannot peek: only a read can tell, and it may wait
-            self.unsure = True
-            return False
+        except ValueError:  # TLS
+            ahead = b"?"
         except BlockingIOError:  # gone since _more() looked: the socket's readiness tells
             return False
         except OSError:  # the read that follows raises what is wrong
             return True
-        return not ahead or len(ahead) == _PEEK or self._readable(held + ahead)
+        if not ahead or self._readable(held + ahead):
+            return True
+        self.may_wait = True
+        return False
 
     def _more(self) -> bool:
         """Whether more of the body is on the socket already: read now, it costs no wait."""
@@ -3836,8 +3840,9 @@ class _StreamReader:
     read saw more already buffered, or when the socket turned readable (`woken`: the job first
     checks that a read would not wait), so _READERS threads serve any number of streams and
     the loop competes with them alone for the GIL, not with one per stream.  A read that may
-    wait (`unsure`: over TLS, which cannot be peeked, part of a size line is buffered and a
-    record has come) runs in a worker thread instead, where it holds up no other stream.
+    wait (`may_wait`: part of a size line is buffered, and what has come since does not end it,
+    or TLS hides whether it does) runs in a worker thread instead: there it holds up no other
+    stream, and the socket, readable all along, is not watched (which would wake it forever).
     Loops without add_reader (Windows' proactor) get blocking reads in the worker threads.
     Everything here runs on the loop, except the job; it holds no reference to the stream, so
     that a dropped stream is noticed and closed."""
@@ -3853,7 +3858,7 @@ class _StreamReader:
         self.watching = False
         self.done = False
         self.more = core.ready  # data is waiting (so read at once, without watching the socket)
-        self.unsure = core.unsure  # a read may wait or not (TLS): it runs in a worker, not a reader
+        self.may_wait = core.may_wait  # a read that may wait runs in a worker, not a reader
         self.woken = False      # the socket became readable, which a read must check first
         self.blocking = False
         self.fd = -1
@@ -3876,17 +3881,17 @@ class _StreamReader:
             if self.done:
                 self.owner._streams.discard(self)
             return
-        if self.more or self.woken or self.blocking or self.unsure:
+        if self.more or self.woken or self.blocking or self.may_wait:
             self.read()
         else:
             self.watch()
 
     def read(self) -> None:
         self.reading = True
-        waits = self.blocking or self.unsure  # a read that may wait holds a worker, never a reader
+        waits = self.blocking or self.may_wait  # a read that may wait holds a worker, never a reader
         pool = self.owner._workers if waits else self.owner._readers
         fut = self.owner._run(functools.partial(self._job, self.woken and not waits), pool=pool)
-        self.woken = self.unsure = False
+        self.woken = self.may_wait = False
         fut.add_done_callback(self._read_done)
 
     def _job(self, woken: bool) -> Tuple[Any, ...]:
@@ -3894,13 +3899,13 @@ class _StreamReader:
         # Woken by the socket alone: part of a TLS record or of a chunk's size line makes it
         # readable too, and a read would wait for the rest, holding up every other stream.
         if woken and not core.buffered():
-            return [], None, False, core.unsure
+            return [], None, False, core.may_wait
         texts, error = core.read_events()
-        more = unsure = False
+        more = may_wait = False
         if error is None and not core.closed:
             more = self.blocking or core.buffered()
-            unsure = not more and core.unsure
-        return texts, error, more, unsure
+            may_wait = not more and core.may_wait
+        return texts, error, more, may_wait
 
     def _read_done(self, fut: Any) -> None:
         self.reading = False
@@ -3910,7 +3915,7 @@ class _StreamReader:
             self.batches.append(([], fut.exception() or StreamError("the stream's read was cancelled")))
             self.done = True
         else:
-            texts, error, self.more, self.unsure = fut.result()
+            texts, error, self.more, self.may_wait = fut.result()
             if not texts and error is None and not self.core.closed:
                 self.advance()  # nothing yet: watch the socket again
                 return

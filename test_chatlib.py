@@ -3426,13 +3426,28 @@ class AsyncTest(ServerTest):
         async def body(c):
             s = await c.chat().create_stream_byot(SREQ)
             got = [(await s.__anext__())["choices"][0]["delta"]["content"][:1]]
-            deadline = time.monotonic() + WAIT
-            while not s._reader.watching and time.monotonic() < deadline:
+            reader, deadline = s._reader, time.monotonic() + WAIT
+            while not (reader.watching or reader.reading) and time.monotonic() < deadline:
                 await asyncio.sleep(0)
+            await self.assert_no_spin()
             go.set()
             got += [x["choices"][0]["delta"]["content"] async for x in s]
             return got
         self.assertEqual(self.run_async(lambda c: asyncio.wait_for(body(c), WAIT / 2)), ["a", "b"])
+
+    async def assert_no_spin(self):
+        """Waiting for the rest of a size line, a stream must not spin: a socket that stays
+        readable, if watched, would wake it over and over.  20 ticks of the loop show it."""
+        peeks = []
+        real = chatlib._StreamCore.buffered
+
+        def buffered(core):
+            peeks.append(1)
+            return real(core)
+        with mock.patch.object(chatlib._StreamCore, "buffered", buffered):
+            for _ in range(20):
+                await asyncio.sleep(0.001)
+        self.assertLessEqual(len(peeks), 2)
 
     def test_a_size_line_whose_rest_comes_later_is_read_then(self):
         # The first byte lands in the read buffer, where it lets no read return.  When the rest
@@ -3477,6 +3492,7 @@ class AsyncTest(ServerTest):
             await asyncio.get_running_loop().run_in_executor(None, sent.wait, WAIT)
             while reader.watching and time.monotonic() < deadline:
                 await asyncio.sleep(0)  # the loop has seen the byte: a read of the stream is under way
+            await self.assert_no_spin()
             t0 = time.monotonic()
             s = await chat.create_stream_byot(SREQ)
             text = "".join([x["choices"][0]["delta"]["content"] async for x in s])
@@ -3511,6 +3527,7 @@ class AsyncTest(ServerTest):
                 more.set()  # a record with the "1" of the next size line, and nothing after it
                 while reader.watching and time.monotonic() < deadline:
                     await asyncio.sleep(0)
+                await self.assert_no_spin()
                 t0 = time.monotonic()
                 s = await chat.create_stream_byot(SREQ)
                 text = "".join([x["choices"][0]["delta"]["content"] async for x in s])
