@@ -1980,6 +1980,15 @@ class _SSEParser:
         return out
 
 
+def _last_chunk(size_line: bytes) -> bool:
+    """Whether a chunk's size line is the last chunk's, as http.client reads it (a line it
+    cannot read fails the read at once, which is not the last chunk's wait)."""
+    try:
+        return int(size_line.split(b";", 1)[0], 16) == 0
+    except ValueError:
+        return False
+
+
 def _unreadable(exc: Exception) -> StreamError:
     return StreamError("the stream could not be read: %s: %s" % (type(exc).__name__, exc))
 
@@ -2213,13 +2222,19 @@ class _StreamCore:
     def _readable(self, data: bytes) -> bool:
         """Whether `data`, the start of what is buffered, lets read1() return without waiting.
         Between two chunks of a chunked body that takes the chunk's CRLF, a whole size line and a
-        byte: a CRLF alone (what follows nearly every token of a live stream) is not enough."""
+        byte: a CRLF alone (what follows nearly every token of a live stream) is not enough.
+        After the last chunk's size line (0), http.client reads the trailers to a blank line."""
         resp = self.resp
         if not data or not getattr(resp, "chunked", False) or resp.chunk_left:
             return bool(data)
         rest = data[2:] if resp.chunk_left == 0 else data
         end = rest.find(b"\n")
-        return end != -1 and len(rest) > end + 1
+        if end == -1:
+            return False
+        after = rest[end + 1:]
+        if not _last_chunk(rest[:end]):
+            return len(after) > 0
+        return after[:1] == b"\n" or after[:2] == b"\r\n" or b"\n\n" in after or b"\n\r\n" in after
 
     def _completed(self, sock: Any, held: bytes) -> bool:
         """Whether what has arrived on the socket completes `held`, a start of the buffer that

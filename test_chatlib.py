@@ -991,6 +991,12 @@ class TransportUnitTest(unittest.TestCase):
             a.close()
             b.close()
 
+    def test_last_chunk_as_http_client_reads_it(self):
+        for line in (b"0", b"00", b"0;name=value", b" 0 \r", b"0x0"):
+            self.assertTrue(chatlib._last_chunk(line), line)
+        for line in (b"1", b"1a;x", b"", b"zz", b";0"):
+            self.assertFalse(chatlib._last_chunk(line), line)
+
     def test_pool(self):
         pairs = [socket.socketpair() for _ in range(3)]
         try:
@@ -3472,11 +3478,20 @@ class AsyncTest(ServerTest):
     def test_part_of_a_chunk_head_does_not_hold_up_the_reader(self):
         # The socket turns readable when one byte of the next chunk's size line arrives; a read
         # then would wait for the rest of the line, and every stream of the client behind it.
+        self.check_part_does_not_hold_up_the_reader(b"1")
+
+    def test_part_of_the_trailers_does_not_hold_up_the_reader(self):
+        # After the last chunk's size line, http.client reads the trailers up to a blank line.
+        self.check_part_does_not_hold_up_the_reader(b"0\r\nX-Trailer: 1")
+
+    def check_part_does_not_hold_up_the_reader(self, part):
+        """The server sends a chunk, then `part`, which leaves a read waiting, and stops there;
+        meanwhile another stream of the same client must flow."""
         more, sent, stall = threading.Event(), threading.Event(), threading.Event()
         self.addCleanup(more.set)
         self.addCleanup(stall.set)
         one = b"data: " + json.dumps(chunk("a")).encode() + b"\n\n"
-        paused = Raw(sse_head(), b"%x\r\n%s\r\n" % (len(one), one), more, b"1", sent.set, stall, close=True)
+        paused = Raw(sse_head(), b"%x\r\n%s\r\n" % (len(one), one), more, part, sent.set, stall, close=True)
         flowing = sse(*[chunk("f%d" % i) for i in range(5)])
         self.server.handler = lambda req: paused if req.headers.get("x-kind") == "paused" else flowing
 
@@ -3488,7 +3503,7 @@ class AsyncTest(ServerTest):
             deadline = time.monotonic() + WAIT
             while not reader.watching and time.monotonic() < deadline:
                 await asyncio.sleep(0)
-            more.set()  # the server sends the "1" of the next size line, and stops there
+            more.set()  # the server sends `part`, and stops there
             await asyncio.get_running_loop().run_in_executor(None, sent.wait, WAIT)
             while reader.watching and time.monotonic() < deadline:
                 await asyncio.sleep(0)  # the loop has seen the byte: a read of the stream is under way
