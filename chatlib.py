@@ -27,9 +27,9 @@ import threading
 import time
 import typing
 import weakref
-from typing import (TYPE_CHECKING, Any, AsyncIterator, Callable, ClassVar, Coroutine, Dict, FrozenSet, Generator,
-                    Generic, Iterable, Iterator, List, Literal, Mapping, Optional, Sequence, Set, Tuple, Type,
-                    TypeVar, Union, cast)
+from typing import (TYPE_CHECKING, Any, AsyncIterator, Callable, ClassVar, Coroutine, Dict, Generator, Generic,
+                    Iterable, Iterator, List, Literal, Mapping, Optional, Sequence, Set, Tuple, Type, TypeVar, Union,
+                    cast)
 
 if TYPE_CHECKING:  # for the type checkers only: nothing here runs
     from dataclasses import dataclass as _spec  # what the spec classes are; see _Model
@@ -2006,9 +2006,9 @@ class _Loaded:
 class _StreamCore:
     """One streamed response, read a block at a time: the state the sync and the async stream
     share.  Reading a batch has two steps.  read_events() reads what has arrived (see _read)
-    and splits it into events, keeping the text of the chunks' JSON; it ends
-    the stream at [DONE] or at an error event, and gives the connection back.  load_events()
-    then turns that text into chunks (and merges them for final()).  A sync stream runs both
+    and splits it into events, keeping the text of the chunks' JSON; it ends the stream at
+    [DONE] or at an error event, and gives the connection back.  load_events() then turns
+    that text into chunks (and merges them for final()).  A sync stream runs both
     in turn (read_batch); an async one runs the first in a worker thread and the second on the
     event loop, a slice at a time (see _Pacer), so that the loop never waits for the GIL of a
     thread busy decoding.  An event larger than _LOOP_JSON is loaded in the first step.
@@ -2249,8 +2249,9 @@ class _StreamCore:
         import socket
         try:
             ahead = sock.recv(_PEEK, socket.MSG_PEEK)  # what has arrived, left where it is
-        except ValueError:  # TLS
-            ahead = b"?"
+        except ValueError:  # TLS, which cannot be peeked: only a read can tell, and it may wait
+            self.may_wait = True
+            return False
         except BlockingIOError:  # gone since _more() looked: the socket's readiness tells
             return False
         except OSError:  # the read that follows raises what is wrong
@@ -2494,7 +2495,7 @@ class _Codec(Generic[_M]):
         # Where every field defaults to None (the responses), a field the JSON leaves out need
         # not be in the instance's __dict__: it reads as the class's None.
         sparse = all(getattr(cls, name, dataclasses.MISSING) is None for name in self.names)
-        self.decode: Callable[..., _M] = _object_decoder(cls, self.known, nested, sparse)
+        self.decode: Callable[..., _M] = _object_decoder(cls, self.names, nested, sparse)
         self.required = cls._required
         self.nullable = cls._nullable
         # Fields that take request messages: an answer's message put there stands for the
@@ -2523,12 +2524,13 @@ class _Codec(Generic[_M]):
         return out
 
 
-def _object_decoder(cls: Type[_M], known: FrozenSet[str], nested: Tuple[Tuple[str, Any], ...],
+def _object_decoder(cls: Type[_M], names: Tuple[str, ...], nested: Tuple[Tuple[str, Any], ...],
                     sparse: bool) -> Callable[..., _M]:
     """The function (data, path=None) -> instance of `cls` that _Codec.decode is: it runs for
     every object of every chunk of a typed stream, so what it needs is bound in the closure
     rather than looked up on the codec at each call."""
-    empty = dict.fromkeys(known)
+    known = frozenset(names)
+    empty = dict.fromkeys(names)
     new = object.__new__
     name = cls.__name__
 
