@@ -2243,8 +2243,15 @@ class _StreamCore:
         arrived: the socket is then readable while the buffer alone would never do, and the
         stream must read, not watch the socket again (which would wake it at once, forever).
         Where what has come does not complete the line (or TLS, which cannot be peeked, hides
-        whether it does), the read may wait for the rest: False, with `may_wait` set."""
-        if not held or not self._more():
+        whether it does, on the socket or in what it has decrypted already), the read may wait
+        for the rest: False, with `may_wait` set."""
+        if not held:
+            return False
+        pending = getattr(sock, "pending", None)
+        if pending is not None and pending():  # TLS decrypted more with the last record: not on the socket
+            self.may_wait = True
+            return False
+        if not self._more():
             return False  # the socket's readiness tells when more comes
         import socket
         try:

@@ -1075,6 +1075,53 @@ def events(data, splits=None, **kw):
     return [(e.event, e.data, e.id, e.retry) for e in chatlib.iter_sse(pieces, **kw)]
 
 
+class StreamCoreUnitTest(unittest.TestCase):
+    """What an async stream's reader asks before it reads: whether a read would wait."""
+
+    class PendingTLS(socket.socket):
+        """A socket that says, as an ssl.SSLSocket does, that TLS holds decrypted data."""
+
+        def pending(self):
+            return 5
+
+    def core(self, held, sock):
+        conn = types.SimpleNamespace(sock=sock)
+        fp = types.SimpleNamespace(peek=lambda n: held)
+        resp = types.SimpleNamespace(chunked=True, chunk_left=0, fp=fp, chatlib_release=(None, None, conn))
+        return chatlib._StreamCore(resp, None, 10.0, None, None, in_worker=True)
+
+    def test_part_of_a_size_line_with_the_rest_held_by_tls(self):
+        # The rest of the line was decrypted with the record before it, so the socket is not
+        # readable: watching it would wait for the server's next record, maybe forever.  Only a
+        # read can tell whether the line completes, so the read goes where it may wait.
+        a, b = socket.socketpair()
+        sock = self.PendingTLS(a.family, a.type, fileno=a.detach())
+        self.addCleanup(sock.close)
+        self.addCleanup(b.close)
+        core = self.core(b"\r\n1", sock)
+        self.assertFalse(core.buffered())
+        self.assertTrue(core.may_wait)
+        core = self.core(b"\r\n1a\r\nd", sock)  # a whole size line and a byte: a read returns
+        self.assertTrue(core.buffered())
+        self.assertFalse(core.may_wait)
+
+    def test_part_of_a_size_line_alone(self):
+        a, b = socket.socketpair()
+        self.addCleanup(a.close)
+        self.addCleanup(b.close)
+        core = self.core(b"\r\n1", a)
+        self.assertFalse(core.buffered())  # nothing more has come: the socket's readiness tells
+        self.assertFalse(core.may_wait)
+        b.sendall(b"a\r\nd")  # the rest, peeked at on the socket
+        self.assertTrue(core.buffered())
+        b.sendall(b"more")
+        core = self.core(b"\r\n1", a)
+        a.recv(100)
+        b.sendall(b"a")  # more of the line, still not its end: a read may wait
+        self.assertFalse(core.buffered())
+        self.assertTrue(core.may_wait)
+
+
 class SSETest(unittest.TestCase):
     STREAM = (b"\xef\xbb\xbf: comment\r\n"
               b"event: update\r\nid: 7\r\ndata: first\r\ndata:  second\r\n\r\n"
