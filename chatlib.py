@@ -938,7 +938,6 @@ def _connection_class(base: Any, client: Any, response: Any) -> Any:
     return Connection
 
 
-
 def _read_capped(resp: Any, limit: Optional[int]) -> bytes:
     """Reads a whole non-streamed body, raising APIError past `limit` bytes (None: no limit)."""
     length = resp.length
@@ -2008,10 +2007,10 @@ class _StreamCore:
     share.  Reading a batch has two steps.  read_events() reads what has arrived (see _read)
     and splits it into events, keeping the text of the chunks' JSON; it ends the stream at
     [DONE] or at an error event, and gives the connection back.  load_events() then turns
-    that text into chunks (and merges them for final()).  A sync stream runs both
-    in turn (read_batch); an async one runs the first in a worker thread and the second on the
-    event loop, a slice at a time (see _Pacer), so that the loop never waits for the GIL of a
-    thread busy decoding.  An event larger than _LOOP_JSON is loaded in the first step.
+    that text into chunks (and merges them for final()).  A sync stream runs both in turn
+    (read_batch); an async one runs the first in a worker thread and the second on the event
+    loop, a slice at a time (see _Pacer), so that the loop never waits for the GIL of a thread
+    busy decoding.  An event larger than _LOOP_JSON is loaded in the first step.
 
     The connection is owned by the core until `closed`: given back to the pool after [DONE] or a
     clean end of the body, closed after an error or abort().  abort() may come from another
